@@ -9,7 +9,8 @@ Example
 -------
 >>> nb = Notebook("99-example", "An example")
 >>> nb.md("Some prose.")
->>> nb.answer("double", "def double(x):\\n    ### BEGIN SOLUTION\\n    return 2 * x\\n    ### END SOLUTION")
+>>> nb.answer("double", "def double(x):\\n    ### BEGIN SOLUTION\\n    return 2 * x\\n"
+...           "    ### END SOLUTION")
 >>> nb.tests("double", 1, "assert double(2) == 4", hidden="assert double(-1) == -2")
 >>> len(nb.cells)
 3

@@ -9,10 +9,15 @@ can be used by someone studying alone. The visible test cells call :func:`check`
 Example
 -------
 >>> from course import checks
->>> checks.start("00-start-here")                      # once, at the top of a notebook
->>> checks.check("n_ratings", namespace={})            # doctest: +ELLIPSIS
-⏳ n_ratings: not attempted yet...
-'not attempted'
+>>> @checks.exercise("99-demo", "answer", hints=["It is a famous number."])
+... def _(value):
+...     return None if value == 42 else "not quite"
+>>> checks.check("answer", {"answer": 41}, notebook="99-demo")
+❌ answer: not quite  (need help? hint('answer'))
+'wrong'
+
+In a notebook, ``checks.start("00-start-here")`` once at the top, then ``checks.check("name")``
+looks the learner's variable up in the notebook's namespace.
 """
 
 from __future__ import annotations

@@ -1,0 +1,104 @@
+"""Instructor tooling around nbgrader: release the student versions, keep hidden tests hidden.
+
+``python -m course.grading release [assignment ...]`` regenerates ``notebooks/`` (nbgrader's
+release folder) from ``solutions/`` (its source folder). ``./run release`` calls it.
+
+:class:`HideHiddenTests` is a feedback preprocessor (configured in ``nbgrader_config.py``):
+nbgrader's default feedback shows the hidden tests (nbgrader issue #917) and the tracebacks of
+failed hidden asserts quote them. Ours replaces the hidden region with a note and cuts those
+tracebacks down to the error's name and message.
+
+Example
+-------
+>>> import nbformat
+>>> cell = nbformat.v4.new_code_cell("assert f(1) == 2\\n### BEGIN HIDDEN TESTS\\n"
+...                                  "assert f(7) == 8\\n### END HIDDEN TESTS")
+>>> cell.metadata["nbgrader"] = {"grade": True, "solution": False}
+>>> print(hide_hidden_tests(cell).source)
+assert f(1) == 2
+# (hidden tests are not shown)
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from nbconvert.preprocessors import Preprocessor
+
+ROOT = Path(__file__).resolve().parents[1]
+BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+HIDDEN_NOTE = "# (hidden tests are not shown)"
+
+
+def hide_hidden_tests(cell):
+    """Remove hidden test regions from a grade cell and strip tracebacks that could quote them."""
+    if cell.cell_type != "code" or BEGIN not in cell.source:
+        return cell
+    lines, kept, inside = cell.source.split("\n"), [], False
+    for line in lines:
+        if BEGIN in line:
+            inside = True
+            kept.append(HIDDEN_NOTE)
+        elif END in line:
+            inside = False
+        elif not inside:
+            kept.append(line)
+    cell.source = "\n".join(kept)
+    for output in cell.get("outputs", []):
+        if output.get("output_type") == "error":
+            output["traceback"] = [f"{output.get('ename', 'Error')}: {output.get('evalue', '')}"]
+    return cell
+
+
+class HideHiddenTests(Preprocessor):
+    """nbconvert preprocessor for ``GenerateFeedback``: apply :func:`hide_hidden_tests`."""
+
+    def preprocess_cell(self, cell, resources, index):
+        return hide_hidden_tests(cell), resources
+
+
+def assignments(root: Path = ROOT) -> list[str]:
+    """The assignment ids: folders of ``solutions/`` holding a notebook of the same name."""
+    return sorted(p.name for p in (root / "solutions").iterdir()
+                  if (p / f"{p.name}.ipynb").exists())
+
+
+def release(names: list[str] | None = None, root: Path = ROOT) -> list[Path]:
+    """Regenerate the student versions of ``names`` (default: all) into ``root/notebooks``."""
+    names = names or assignments(root)
+    out = []
+    for name in names:
+        if not (root / "solutions" / name / f"{name}.ipynb").exists():
+            raise SystemExit(f"no solutions/{name}/{name}.ipynb; known: {assignments(root)}")
+        subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", name, "--force",
+                        "--log-level=WARN"], cwd=root, check=True)
+        out.append(root / "notebooks" / name / f"{name}.ipynb")
+    return out
+
+
+def fresh_release(tmp: Path, root: Path = ROOT) -> Path:
+    """Generate every student version in a scratch copy of the course; return its notebooks/."""
+    shutil.copytree(root / "solutions", tmp / "solutions",
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copy(root / "nbgrader_config.py", tmp / "nbgrader_config.py")
+    release(root=tmp)
+    return tmp / "notebooks"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course.grading")
+    sub = parser.add_subparsers(dest="command", required=True)
+    rel = sub.add_parser("release", help="regenerate student versions in notebooks/")
+    rel.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
+    args = parser.parse_args(argv)
+    for path in release(args.assignments):
+        print(f"released {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

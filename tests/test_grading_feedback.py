@@ -1,0 +1,26 @@
+"""The feedback preprocessor removes hidden tests and the tracebacks that quote them."""
+
+from __future__ import annotations
+
+import nbformat
+
+from course.grading import HIDDEN_NOTE, hide_hidden_tests
+
+
+def test_hidden_region_and_traceback_are_removed():
+    cell = nbformat.v4.new_code_cell(
+        "assert f(1) == 2\n### BEGIN HIDDEN TESTS\nassert f(10) == 11, 'edge case'\n"
+        "### END HIDDEN TESTS\nprint('done')")
+    cell.outputs = [nbformat.v4.new_output(
+        "error", ename="AssertionError", evalue="edge case",
+        traceback=["Traceback...", "----> 3 assert f(10) == 11, 'edge case'"])]
+    hide_hidden_tests(cell)
+    assert cell.source == f"assert f(1) == 2\n{HIDDEN_NOTE}\nprint('done')"
+    assert cell.outputs[0]["traceback"] == ["AssertionError: edge case"]
+
+
+def test_cells_without_hidden_tests_are_untouched():
+    cell = nbformat.v4.new_code_cell("x = 1")
+    cell.outputs = [nbformat.v4.new_output("error", ename="E", evalue="v", traceback=["t"])]
+    hide_hidden_tests(cell)
+    assert cell.source == "x = 1" and cell.outputs[0]["traceback"] == ["t"]

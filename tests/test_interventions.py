@@ -1,0 +1,217 @@
+"""Known-answer tests for the re-rankers of course.interventions (cases worked by hand)."""
+
+from __future__ import annotations
+
+import doctest
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from scipy.stats import entropy
+
+from course import interventions as iv
+from course.recommender import top_k
+
+# Four items: 0 and 1 are near-duplicates, 2 is a little like them, 3 is unlike anything.
+SCORES = np.array([[1.0, 0.9, 0.8, 0.0]])
+SIM = np.array([[1.00, 0.95, 0.10, 0.0],
+                [0.95, 1.00, 0.20, 0.0],
+                [0.10, 0.20, 1.00, 0.0],
+                [0.00, 0.00, 0.00, 1.0]])
+
+
+def test_doctests():
+    result = doctest.testmod(iv)
+    assert result.attempted >= 15 and result.failed == 0
+
+
+# -- MMR -------------------------------------------------------------------------------------------
+def test_mmr_hand_worked():
+    # lam=0.5: step 2 values: item1 .45-.5*.95=-.025, item2 .4-.5*.1=.35, item3 0 -> item 2;
+    # step 3: item1 still -.025 (max sim .95), item3 0 -> item 3.
+    assert iv.mmr_rerank(SCORES, SIM, 3, lam=0.5).tolist() == [[0, 2, 3]]
+    # lam=0.8: step 2: item1 .72-.19=.53, item2 .64-.02=.62 -> 2; step 3: item1 .53 > item3 0.
+    assert iv.mmr_rerank(SCORES, SIM, 3, lam=0.8).tolist() == [[0, 2, 1]]
+    # lam=1 is plain relevance; a pool of 2 candidates leaves no room for diversity.
+    assert iv.mmr_rerank(SCORES, SIM, 3, lam=1.0).tolist() == [[0, 1, 2]]
+    assert iv.mmr_rerank(SCORES, SIM, 2, lam=0.0, pool=2).tolist() == [[0, 1]]
+
+
+def _mmr_reference(scores, sim, k, lam):
+    """A slow, obviously correct MMR for one user (scores already in [0, 1])."""
+    chosen = [int(np.argmax(scores))]
+    while len(chosen) < k:
+        best, best_value = None, -np.inf
+        for i in range(len(scores)):
+            if i in chosen:
+                continue
+            value = lam * scores[i] - (1 - lam) * max(sim[i, j] for j in chosen)
+            if value > best_value:
+                best, best_value = i, value
+        chosen.append(best)
+    return chosen
+
+
+def test_mmr_vectorized_matches_reference_loop():
+    rng = np.random.default_rng(3)
+    scores = rng.random((6, 30))
+    scores = (scores - scores.min(1, keepdims=True)) / np.ptp(scores, axis=1, keepdims=True)
+    sim = iv.cosine_similarity(rng.random((30, 5)))
+    got = iv.mmr_rerank(scores, sim, 5, lam=0.6, pool=None)
+    for u in range(6):
+        assert got[u].tolist() == _mmr_reference(scores[u], sim, 5, 0.6)
+
+
+def test_mmr_raises_diversity_and_costs_relevance():
+    rng = np.random.default_rng(0)
+    features = (rng.random((80, 6)) < 0.3).astype(float)
+    sim = iv.cosine_similarity(features)
+    scores = rng.random((40, 80))
+    plain = top_k(scores, 10)
+    diverse = iv.mmr_rerank(scores, sim, 10, lam=0.3)
+    assert iv.intra_list_diversity(diverse, sim).mean() > \
+        iv.intra_list_diversity(plain, sim).mean() + 0.05
+    assert np.take_along_axis(scores, diverse, 1).sum() < np.take_along_axis(scores, plain, 1).sum()
+    assert all(len(set(row)) == 10 for row in diverse.tolist())
+
+
+def test_intra_list_diversity_known_value():
+    # pairs of [0, 2, 3]: 1-.1, 1-0, 1-0 -> mean 0.9667
+    assert iv.intra_list_diversity(np.array([[0, 2, 3]]), SIM)[0] == pytest.approx(2.9 / 3)
+
+
+# -- calibration -----------------------------------------------------------------------------------
+def test_kl_miscalibration_hand_value_and_scipy():
+    # q~ = .99*[1, 0] + .01*[.5, .5] = [.995, .005]; .5 ln(.5/.995) + .5 ln(.5/.005) = 1.958518
+    assert iv.kl_miscalibration([0.5, 0.5], [1.0, 0.0]) == pytest.approx(1.958518, abs=1e-6)
+    assert iv.kl_miscalibration([0.2, 0.8], [0.2, 0.8]) == pytest.approx(0.0, abs=1e-12)
+    rng = np.random.default_rng(1)
+    p, q = rng.dirichlet(np.ones(5), 4), rng.dirichlet(np.ones(5), 4)
+    np.testing.assert_allclose(iv.kl_miscalibration(p, q, alpha=0.0), entropy(p, q, axis=1))
+
+
+def test_distributions():
+    genres = np.array([[1, 0, 0], [1, 1, 0], [0, 0, 0]])
+    np.testing.assert_allclose(iv.item_distributions(genres)[1], [0.5, 0.5, 0])
+    history = np.array([[1, 1, 0], [0, 0, 0]])
+    np.testing.assert_allclose(iv.user_distributions(history, genres),
+                               [[0.75, 0.25, 0], [1 / 3, 1 / 3, 1 / 3]])
+    np.testing.assert_allclose(iv.list_distributions(np.array([[0, 1]]), genres),
+                               [[0.75, 0.25, 0]])
+
+
+def test_calibrated_hand_worked():
+    genres = np.array([[1, 0], [1, 0], [1, 0], [0, 1]])
+    target = np.array([[0.5, 0.5]])
+    # step 1: item 0 scores .5*1 - .5*1.9585 > item 3's 0 - .5*1.9585; step 2: item 1 gives
+    # .45 - .979 while item 3 makes the list [.5, .5] (KL 0): value 0 -> item 3.
+    assert iv.calibrated_rerank(SCORES, genres, target, 2, lam=0.5).tolist() == [[0, 3]]
+    assert iv.calibrated_rerank(SCORES, genres, target, 2, lam=0.0).tolist() == [[0, 1]]
+
+
+def test_calibration_lowers_miscalibration():
+    rng = np.random.default_rng(2)
+    genres = (rng.random((100, 8)) < 0.25).astype(float)
+    history = (rng.random((50, 100)) < 0.1).astype(float)
+    target = iv.user_distributions(history, genres)
+    scores = rng.random((50, 100))
+    before = iv.kl_miscalibration(target, iv.list_distributions(top_k(scores, 10), genres))
+    lists = iv.calibrated_rerank(scores, genres, target, 10, lam=0.9)
+    after = iv.kl_miscalibration(target, iv.list_distributions(lists, genres))
+    assert after.mean() < 0.5 * before.mean()
+
+
+# -- exploration -----------------------------------------------------------------------------------
+def test_epsilon_greedy():
+    rng = np.random.default_rng(5)
+    scores = rng.random((1000, 50))
+    best = top_k(scores, 10)
+    assert (iv.epsilon_greedy(scores, 10, 0.0) == best).all()
+    every = iv.epsilon_greedy(scores, 10, 1.0, rng=1)
+    assert not (every[:, :, None] == best[:, None, :]).any()          # all replaced
+    assert all(len(set(row)) == 10 for row in every.tolist())
+    some = iv.epsilon_greedy(scores, 10, 0.3, rng=1)
+    assert (some != best).mean() == pytest.approx(0.3, abs=0.02)       # 4+ standard errors
+    assert (iv.epsilon_greedy(scores, 10, 0.3, rng=1) == some).all()   # seeded
+    scores[:, :45] = -np.inf                                           # only 5 items allowed
+    assert set(iv.epsilon_greedy(scores, 3, 1.0).ravel()) <= set(range(45, 50))
+
+
+def test_ucb_bonus_and_explorer():
+    # 2 log(4) / 1 = 2.7726 -> sqrt 1.6651; / 4 -> 0.8326
+    np.testing.assert_allclose(iv.ucb_bonus(np.array([0, 3]), 3), [1.66511, 0.83255], atol=1e-5)
+    scores = np.tile(np.linspace(1, 0, 20), (3, 1))
+    greedy = iv.UCBExplorer(c=0.0)
+    assert all((greedy(scores, None, 5) == np.arange(5)).all() for _ in range(4))
+    explorer = iv.UCBExplorer(c=2.0)
+    for _ in range(8):
+        explorer(scores, None, 5)
+    assert (explorer.counts_ > 0).all()          # optimism got every item shown
+    assert explorer.counts_.sum() == 8 * 3 * 5
+
+
+# -- perspectives ----------------------------------------------------------------------------------
+def test_perspective_quota():
+    scores = np.array([[0.9, 0.8, 0.7, 0.6, 0.2, 0.1]])
+    slant = np.array([-0.9, -0.5, -0.2, 0.0, 0.4, 0.8])
+    assert iv.perspective_quota(scores, slant, 4, 0.0).tolist() == [[0, 1, 2, 3]]
+    # round(.25*4) = 1 right-leaning item must be in: the best one (4) replaces the worst (3).
+    assert iv.perspective_quota(scores, slant, 4, 0.25).tolist() == [[0, 1, 2, 4]]
+    assert iv.perspective_quota(scores, slant, 4, 0.5).tolist() == [[0, 1, 4, 5]]
+    # only two right-leaning items exist: a quota of 3 takes both, the rest by score
+    assert iv.perspective_quota(scores, slant, 6, 0.5).tolist() == [[0, 1, 2, 3, 4, 5]]
+
+
+def test_quota_balances_many_users():
+    rng = np.random.default_rng(4)
+    slant = rng.uniform(-1, 1, 200)
+    scores = rng.random((30, 200)) + 2 * (slant < 0)                   # everyone loves the left
+    lists = iv.perspective_quota(scores, slant, 10, 0.4)
+    assert ((slant[lists] > 0).sum(axis=1) == 4).all()
+
+
+# -- blend -----------------------------------------------------------------------------------------
+def test_blend_objectives():
+    eng, sat = np.array([[1.0, 2.0, 3.0]]), np.array([[3.0, 2.0, 1.0]])
+    np.testing.assert_allclose(iv.blend_objectives(eng, sat, 0.0), [[-1.224745, 0, 1.224745]],
+                               atol=1e-6)
+    np.testing.assert_allclose(iv.blend_objectives(eng, sat, 0.5), [[0, 0, 0]], atol=1e-12)
+    rng = np.random.default_rng(0)
+    e, s = rng.random((5, 40)), rng.random((5, 40)) * 100
+    assert (top_k(iv.blend_objectives(e, s, 1.0), 5) == top_k(s, 5)).all()
+
+
+# -- plugging into the simulation ------------------------------------------------------------------
+def test_reranker_protocol_matches_functions():
+    rng = np.random.default_rng(7)
+    world = SimpleNamespace(item_topics=(rng.random((60, 5)) < 0.3).astype(float),
+                            item_slant=rng.uniform(-1, 1, 60),
+                            user_topics=rng.dirichlet(np.ones(5), 12))
+    scores = rng.random((12, 60))
+    sim = iv.cosine_similarity(world.item_topics)
+    assert (iv.reranker("top_k")(scores, world, 5) == top_k(scores, 5)).all()
+    assert (iv.reranker("mmr", lam=0.4)(scores, world, 5)
+            == iv.mmr_rerank(scores, sim, 5, 0.4)).all()
+    assert (iv.reranker("calibrated", lam=0.7)(scores, world, 5)
+            == iv.calibrated_rerank(scores, world.item_topics, world.user_topics, 5, 0.7)).all()
+    assert (iv.reranker("quota", min_share=0.5)(scores, world, 6)
+            == iv.perspective_quota(scores, world.item_slant, 6, 0.5)).all()
+    for kind in ("epsilon_greedy", "ucb"):
+        assert iv.reranker(kind)(scores, world, 5).shape == (12, 5)
+
+
+def test_bad_input_says_what_to_do():
+    with pytest.raises(ValueError, match="2-D"):
+        iv.mmr_rerank(np.ones(4), SIM, 2)
+    with pytest.raises(ValueError, match="k=9"):
+        iv.mmr_rerank(SCORES, SIM, 9)
+    with pytest.raises(ValueError, match="cosine_similarity"):
+        iv.mmr_rerank(SCORES, np.eye(3), 2)
+    with pytest.raises(ValueError, match="lam=1.5"):
+        iv.calibrated_rerank(SCORES, np.eye(4), np.ones((1, 4)) / 4, 2, lam=1.5)
+    with pytest.raises(ValueError, match="NaN"):
+        iv.epsilon_greedy(np.array([[np.nan, 1.0]]), 1)
+    with pytest.raises(ValueError, match="min_share"):
+        iv.perspective_quota(SCORES, np.zeros(4), 2, 0.7)
+    with pytest.raises(ValueError, match="unknown re-ranker"):
+        iv.reranker("magic")
