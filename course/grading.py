@@ -22,12 +22,14 @@ assert f(1) == 2
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 from nbconvert.preprocessors import Preprocessor
+from traitlets import Bool
 
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -57,8 +59,22 @@ def hide_hidden_tests(cell):
 class HideHiddenTests(Preprocessor):
     """nbconvert preprocessor for ``GenerateFeedback``: apply :func:`hide_hidden_tests`."""
 
+    enabled = Bool(True, help="on by default, like nbgrader's own preprocessors").tag(config=True)
+
     def preprocess_cell(self, cell, resources, index):
         return hide_hidden_tests(cell), resources
+
+
+def nbgrader(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:
+    """Run an ``nbgrader`` command in course folder ``cwd`` with this Python's tools on PATH
+    (nbgrader calls ``alembic`` by name); output is captured and returned."""
+    env = dict(os.environ)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    result = subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"],
+                            cwd=cwd, env=env, capture_output=True, text=True)
+    if check and result.returncode:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed in {cwd}:\n{result.stderr}")
+    return result
 
 
 def assignments(root: Path = ROOT) -> list[str]:
@@ -74,8 +90,7 @@ def release(names: list[str] | None = None, root: Path = ROOT) -> list[Path]:
     for name in names:
         if not (root / "solutions" / name / f"{name}.ipynb").exists():
             raise SystemExit(f"no solutions/{name}/{name}.ipynb; known: {assignments(root)}")
-        subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", name, "--force",
-                        "--log-level=WARN"], cwd=root, check=True)
+        nbgrader("generate_assignment", name, "--force", cwd=root)
         out.append(root / "notebooks" / name / f"{name}.ipynb")
     return out
 

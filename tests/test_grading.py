@@ -17,22 +17,16 @@ import html
 import json
 import re
 import shutil
-import subprocess
-import sys
 import time
 
 import pytest
 from nbgrader.api import Gradebook
 
+from course.grading import nbgrader
 from harness import ROOT, assignments, read_notebook
 
 ASSIGNMENTS = assignments()
 BEGIN, END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
-
-
-def nbgrader(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"],
-                          cwd=cwd, check=True, capture_output=True, text=True)
 
 
 def grade_id(cell):

@@ -1,8 +1,10 @@
 """Autograding a class survives bad submissions, and every student still gets the right score.
 
 A tiny purpose-made assignment (two exercises: ``add`` worth 2 points, ``square`` worth 1) is
-released with nbgrader in a scratch course directory that uses the course's own
-``nbgrader_config.py`` (with a short cell timeout so the test stays fast). Then one class of
+released with nbgrader in a scratch course directory configured like a course on the hub: the
+course's own ``nbgrader_config.py`` plus the hub-wide ``deploy/nbgrader_config.py`` (which puts
+``deploy/robust_execute.py`` in nbgrader's pipeline and restores deleted test cells), with a short
+cell timeout so the test stays fast. Then one class of
 submissions is autograded in a single ``nbgrader autograde`` run, as an instructor would:
 
 ==================  ==================================================================  ======
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import subprocess
 import sys
 import time
@@ -43,6 +46,7 @@ sys.path.insert(0, str(ROOT / "authoring"))
 from nbbuild import Notebook  # noqa: E402
 
 ASSIGNMENT = "robust"
+DEPLOY_CONFIG = ROOT / "deploy" / "nbgrader_config.py"  # the hub's grading settings
 TIMEOUT = 5  # seconds per cell while grading (the course's real setting is 120)
 
 ADD_RIGHT = "def add(a, b):\n    return a + b"
@@ -73,8 +77,10 @@ def tiny_assignment() -> nbformat.NotebookNode:
 
 
 def nbgrader(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run nbgrader with the venv's tools on PATH (nbgrader calls ``alembic`` by name)."""
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
     return subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"],
-                          cwd=cwd, capture_output=True, text=True, timeout=timeout)
+                          cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
 
 
 def make_course(root: Path, timeout: int = TIMEOUT) -> nbformat.NotebookNode:
@@ -83,7 +89,8 @@ def make_course(root: Path, timeout: int = TIMEOUT) -> nbformat.NotebookNode:
     source.parent.mkdir(parents=True)
     nbformat.write(tiny_assignment(), source)
     config = (ROOT / "nbgrader_config.py").read_text()
-    (root / "nbgrader_config.py").write_text(config + f"\nc.Execute.timeout = {timeout}\n")
+    (root / "nbgrader_config.py").write_text(
+        f"{config}\nload_subconfig({str(DEPLOY_CONFIG)!r})\nc.Execute.timeout = {timeout}\n")
     done = nbgrader("generate_assignment", ASSIGNMENT, cwd=root)
     assert done.returncode == 0, done.stderr
     return nbformat.read(root / "notebooks" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb", as_version=4)
@@ -112,7 +119,7 @@ def submissions(released: nbformat.NotebookNode) -> dict[str, nbformat.NotebookN
         "wrong": solve(released, add=ADD_WRONG),
         "loop": solve(released, add="while True:\n    pass\n" + ADD_RIGHT),
         "loopcall": solve(released, add="def add(a, b):\n    while True:\n        pass"),
-        "exception": solve(released, add=ADD_RIGHT + "\nraise RuntimeError('oops')"),
+        "exception": solve(released, add="raise RuntimeError('oops')\n" + ADD_RIGHT),
         "crash": solve(released, square="import os\nos._exit(1)\n" + SQUARE_RIGHT),
         "untouched": copy.deepcopy(released),
     }

@@ -6,10 +6,12 @@ import doctest
 from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.stats import entropy
 
 from course import interventions as iv
+from course.metrics import intra_list_diversity
 from course.recommender import top_k
 
 # Four items: 0 and 1 are near-duplicates, 2 is a little like them, 3 is unlike anything.
@@ -69,15 +71,10 @@ def test_mmr_raises_diversity_and_costs_relevance():
     scores = rng.random((40, 80))
     plain = top_k(scores, 10)
     diverse = iv.mmr_rerank(scores, sim, 10, lam=0.3)
-    assert iv.intra_list_diversity(diverse, sim).mean() > \
-        iv.intra_list_diversity(plain, sim).mean() + 0.05
+    feats = pd.DataFrame(features)
+    assert intra_list_diversity(diverse, feats) > intra_list_diversity(plain, feats) + 0.05
     assert np.take_along_axis(scores, diverse, 1).sum() < np.take_along_axis(scores, plain, 1).sum()
     assert all(len(set(row)) == 10 for row in diverse.tolist())
-
-
-def test_intra_list_diversity_known_value():
-    # pairs of [0, 2, 3]: 1-.1, 1-0, 1-0 -> mean 0.9667
-    assert iv.intra_list_diversity(np.array([[0, 2, 3]]), SIM)[0] == pytest.approx(2.9 / 3)
 
 
 # -- calibration -----------------------------------------------------------------------------------
@@ -107,6 +104,24 @@ def test_calibrated_hand_worked():
     # .45 - .979 while item 3 makes the list [.5, .5] (KL 0): value 0 -> item 3.
     assert iv.calibrated_rerank(SCORES, genres, target, 2, lam=0.5).tolist() == [[0, 3]]
     assert iv.calibrated_rerank(SCORES, genres, target, 2, lam=0.0).tolist() == [[0, 1]]
+
+
+def test_greedy_combines_diversity_and_calibration_by_hand():
+    genres = np.array([[1, 0], [1, 0], [1, 0], [0, 1]])
+    target = np.array([[0.5, 0.5]])
+    both = dict(similarity=SIM, item_features=genres, target=target)
+    # step 2, cal=.5, div=.5: item1 .5(.45-.475)-.979=-.992, item2 .5(.4-.05)-.979=-.804,
+    # item3 .5(0-0)-0 = 0 -> 3
+    assert iv.greedy_rerank(SCORES, 2, diversity=0.5, calibration=0.5, **both).tolist() == \
+        [[0, 3]]
+    # cal=.1: item2 .9*.35-.1*1.9585=.119 beats item3 (0) and item1 (.9*-.025-.196)
+    assert iv.greedy_rerank(SCORES, 2, diversity=0.5, calibration=0.1, **both).tolist() == \
+        [[0, 2]]
+    # without the diversity term item 1 (.9*.9-.196=.614) wins
+    assert iv.greedy_rerank(SCORES, 2, diversity=0.0, calibration=0.1, **both).tolist() == \
+        [[0, 1]]
+    with pytest.raises(ValueError, match="needs similarity"):
+        iv.greedy_rerank(SCORES, 2, diversity=0.5)
 
 
 def test_calibration_lowers_miscalibration():
@@ -192,12 +207,37 @@ def test_reranker_protocol_matches_functions():
     assert (iv.reranker("top_k")(scores, world, 5) == top_k(scores, 5)).all()
     assert (iv.reranker("mmr", lam=0.4)(scores, world, 5)
             == iv.mmr_rerank(scores, sim, 5, 0.4)).all()
-    assert (iv.reranker("calibrated", lam=0.7)(scores, world, 5)
+    assert (iv.reranker("calibrated", lam=0.7, target="tastes")(scores, world, 5)
             == iv.calibrated_rerank(scores, world.item_topics, world.user_topics, 5, 0.7)).all()
+    seen = scores.copy()
+    seen[:, :10] = -np.inf                                  # everyone consumed items 0-9
+    history = iv.user_distributions(np.isneginf(seen), world.item_topics)
+    assert (iv.reranker("calibrated", lam=0.7)(seen, world, 5)
+            == iv.calibrated_rerank(seen, world.item_topics, history, 5, 0.7)).all()
     assert (iv.reranker("quota", min_share=0.5)(scores, world, 6)
             == iv.perspective_quota(scores, world.item_slant, 6, 0.5)).all()
     for kind in ("epsilon_greedy", "ucb"):
         assert iv.reranker(kind)(scores, world, 5).shape == (12, 5)
+
+
+@pytest.mark.parametrize("lam", [0.0, 0.5, 1.0])
+def test_excluded_items_never_chosen_while_others_remain(lam):
+    # The simulation marks consumed items -inf; with lam at either end 0 * inf must not be NaN.
+    rng = np.random.default_rng(8)
+    world = SimpleNamespace(item_topics=(rng.random((30, 4)) < 0.4).astype(float),
+                            item_slant=rng.uniform(-1, 1, 30),
+                            user_topics=rng.dirichlet(np.ones(4), 5))
+    scores = rng.random((5, 30))
+    scores[:, ::2] = -np.inf                                           # 15 items left per user
+    for rerank in (iv.reranker("mmr", lam=lam), iv.reranker("calibrated", lam=lam),
+                   iv.reranker("quota", min_share=lam / 2), iv.reranker("ucb", c=lam),
+                   iv.reranker("epsilon_greedy", epsilon=lam)):
+        lists = rerank(scores, world, 10)
+        assert np.isfinite(np.take_along_axis(scores, lists, 1)).all()
+        assert all(len(set(row)) == 10 for row in lists.tolist())
+    # fewer allowed items than slots: the allowed ones come first, then the excluded ones
+    lists = iv.mmr_rerank(scores[:, :6], np.eye(6), 4, lam=lam)
+    assert set(lists[:, :3].ravel()) == {1, 3, 5}
 
 
 def test_bad_input_says_what_to_do():
@@ -215,3 +255,63 @@ def test_bad_input_says_what_to_do():
         iv.perspective_quota(SCORES, np.zeros(4), 2, 0.7)
     with pytest.raises(ValueError, match="unknown re-ranker"):
         iv.reranker("magic")
+
+
+# -- all interventions at once ---------------------------------------------------------------------
+def _world(rng, n_users=12, n_items=60):
+    return SimpleNamespace(item_topics=np.eye(5)[rng.integers(0, 5, n_items)],
+                           item_slant=rng.uniform(-1, 1, n_items),
+                           item_quality=rng.uniform(0.2, 1.0, n_items),
+                           user_topics=rng.dirichlet(np.ones(5), n_users))
+
+
+def test_feed_policy_knobs_match_the_single_interventions():
+    rng = np.random.default_rng(11)
+    world = _world(rng)
+    scores = rng.random((12, 60))
+    scores[:, :8] = -np.inf                                            # consumed
+    history = iv.user_distributions(np.isneginf(scores), world.item_topics)
+    sim = iv.cosine_similarity(world.item_topics)
+    same = [(iv.FeedPolicy(), top_k(scores, 6)),
+            (iv.FeedPolicy(diversity=0.4), iv.mmr_rerank(scores, sim, 6, lam=0.6)),
+            (iv.FeedPolicy(calibration=0.5),
+             iv.calibrated_rerank(scores, world.item_topics, history, 6, lam=0.5)),
+            (iv.FeedPolicy(quota=0.5), iv.perspective_quota(scores, world.item_slant, 6, 0.5)),
+            (iv.FeedPolicy(exploration=0.3, seed=4),
+             iv.epsilon_greedy(scores, 6, 0.3, np.random.default_rng(4))),
+            # satisfaction = engagement scaled to [0, 1] per user, times the item's quality
+            (iv.FeedPolicy(blend=1.0), top_k(iv._minmax(scores) * world.item_quality, 6))]
+    for policy, expected in same:
+        assert (policy(scores, world, 6) == expected).all(), policy.__dict__
+    ucb, explorer = iv.FeedPolicy(exploration=0.5, explore="ucb"), iv.UCBExplorer(c=0.5)
+    for _ in range(3):
+        assert (ucb(scores, world, 6) == explorer(scores, world, 6)).all()
+
+
+def test_feed_policy_combines_mmr_and_quota():
+    rng = np.random.default_rng(12)
+    world = _world(rng, n_users=40)
+    scores = rng.random((40, 60)) + 2 * (world.item_slant < 0)         # left items score higher
+    lists = iv.FeedPolicy(diversity=0.5, quota=0.3)(scores, world, 10)
+    assert ((world.item_slant[lists] > 0).sum(axis=1) >= 3).all()
+    mmr = iv.mmr_rerank(scores, iv.cosine_similarity(world.item_topics), 10, lam=0.5)
+    # the quota keeps MMR's first seven picks (in order) and swaps in three right-leaning items
+    assert (lists[:, :7] == mmr[:, :7]).all()
+    with pytest.raises(ValueError, match="quota"):
+        iv.FeedPolicy(quota=0.8)
+    with pytest.raises(ValueError, match="explore"):
+        iv.FeedPolicy(explore="thompson")
+
+
+def test_interventions_change_the_simulated_bubble():
+    from course.simulation import quick_run
+
+    base = quick_run("popularity", steps=8, n_users=200, n_items=150).metrics.iloc[-1]
+    mmr = quick_run("popularity", iv.FeedPolicy(diversity=0.7), steps=8, n_users=200,
+                    n_items=150).metrics.iloc[-1]
+    explore = quick_run("popularity", iv.FeedPolicy(exploration=0.5), steps=8, n_users=200,
+                        n_items=150).metrics.iloc[-1]
+    # popularity shows everyone the same slate: MMR spreads its topics, exploration its items
+    assert mmr["slate_diversity"] > base["slate_diversity"] + 0.2
+    assert explore["exposure_gini"] < base["exposure_gini"] - 0.2
+    assert explore["homogenization"] < base["homogenization"]

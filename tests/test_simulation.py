@@ -1,0 +1,214 @@
+"""The feedback-loop simulation: choice model, metrics wiring, determinism and Chaney et al.'s
+qualitative findings on a small world."""
+
+import doctest
+import time
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from course import bubble_metrics as bm
+from course import simulation as sim
+
+
+@pytest.fixture(scope="module")
+def world():
+    return sim.make_world(n_users=600, n_items=300, n_topics=6, seed=7)
+
+
+@pytest.fixture(scope="module")
+def runs(world):
+    out = {}
+    for name in ("random", "popularity", "oracle"):
+        out[name] = sim.run(world, sim.make_recommender(name, world, seed=3), steps=20, seed=3,
+                            progress=False)
+    return out
+
+
+def flat_world(n_users=20000, n_items=50, n_topics=5):
+    """Every item has the same utility for every user, so only position matters."""
+    return sim.World(
+        user_topics=np.full((n_users, n_topics), 1 / n_topics),
+        user_ideology=np.zeros(n_users), user_group=np.arange(n_users) % 2 == 0,
+        item_topic=np.arange(n_items) % n_topics, item_slant=np.zeros(n_items),
+        item_quality=np.full(n_items, 0.8), item_pull=np.zeros(n_items),
+        item_false=np.zeros(n_items, dtype=bool))
+
+
+def test_choice_probabilities_known_answer():
+    # equal utilities 0.5, beta 1, outside 0.5, attention 1 and 1/2: weights 1, 1/2, 1
+    p = sim.choice_probabilities(np.array([[0.5, 0.5]]), beta=1.0, outside=0.5,
+                                 position_decay=1.0)
+    assert p == pytest.approx(np.array([[0.4, 0.2, 0.4]]))
+    # no position effect, utility log(2)/beta above the outside option: 2/(1+2+2) each
+    p = sim.choice_probabilities(np.array([[1.0, 1.0]]), beta=np.log(2), outside=0.0,
+                                 position_decay=0.0)
+    assert p == pytest.approx(np.array([[0.4, 0.4, 0.2]]))
+    # pull adds to attractiveness like utility does
+    p2 = sim.choice_probabilities(np.array([[0.0, 0.0]]), np.array([[1.0, 1.0]]),
+                                  beta=np.log(2), outside=0.0, position_decay=0.0)
+    assert p2 == pytest.approx(p)
+
+
+def test_users_choose_positions_at_the_documented_rates():
+    world = flat_world()
+    result = sim.run(world, sim.RandomRecommender(seed=1), steps=1, k=4, warmup_steps=0,
+                     beta=5.0, outside=0.5, position_decay=1.0, seed=2, progress=False)
+    u = world.utility(np.array([0]), np.array([[0]]))[0, 0]                 # 0.8 for everyone
+    expected = sim.choice_probabilities(np.full((1, 4), u), beta=5.0, outside=0.5,
+                                        position_decay=1.0)[0]
+    counts = np.bincount(result.interactions["position"], minlength=5)[1:] / world.n_users
+    # binomial standard error with n = 20000 is at most 0.0035: allow four of them
+    assert counts == pytest.approx(expected[:4], abs=0.014)
+    assert result.metrics["click_rate"].iloc[0] == pytest.approx(1 - expected[4], abs=0.014)
+
+
+def test_utility_formula_on_a_hand_made_case():
+    w = sim.World(user_topics=np.array([[0.75, 0.25]]), user_ideology=np.array([0.2]),
+                  user_group=np.array([True]), item_topic=np.array([0, 1]),
+                  item_slant=np.array([0.2, -0.5]), item_quality=np.array([0.9, 0.6]),
+                  item_pull=np.zeros(2), item_false=np.zeros(2, dtype=bool), tolerance=0.35)
+    expected = [0.9 * 1.0 * 1.0, 0.6 * (0.25 / 0.75) * np.exp(-0.49 / (2 * 0.35 ** 2))]
+    assert w.utility()[0] == pytest.approx(expected)
+    assert w.utility(np.array([0]), np.array([[1, 0]]))[0] == pytest.approx(expected[::-1])
+
+
+def test_make_world_is_seeded_and_validates(world):
+    again = sim.make_world(n_users=600, n_items=300, n_topics=6, seed=7)
+    assert np.array_equal(world.user_topics, again.user_topics)
+    assert np.array_equal(world.item_slant, again.item_slant)
+    assert np.allclose(world.user_topics.sum(axis=1), 1)
+    assert world.user_ideology.min() >= -1 and world.user_ideology.max() <= 1
+    # the two groups sit on either side of the centre
+    assert world.user_ideology[world.user_group].mean() > 0.3
+    assert world.user_ideology[~world.user_group].mean() < -0.3
+    misinfo = sim.make_world(n_users=10, n_items=2000, false_share=0.2, seed=0)
+    assert misinfo.item_false.mean() == pytest.approx(0.2, abs=0.03)
+    assert misinfo.item_pull[misinfo.item_false].mean() > 3 * misinfo.item_pull[
+        ~misinfo.item_false].mean()
+    with pytest.raises(ValueError, match="polarization"):
+        sim.make_world(polarization=2)
+    with pytest.raises(ValueError, match="n_users"):
+        sim.make_world(n_users=1)
+
+
+def test_same_seed_same_run_different_seed_different_run(world):
+    a = sim.run(world, sim.make_recommender("popularity", world), steps=6, seed=11,
+                progress=False)
+    b = sim.run(world, sim.make_recommender("popularity", world), steps=6, seed=11,
+                progress=False)
+    c = sim.run(world, sim.make_recommender("popularity", world), steps=6, seed=12,
+                progress=False)
+    assert a.metrics.equals(b.metrics)
+    assert a.interactions.equals(b.interactions)
+    assert not a.interactions.equals(c.interactions)
+
+
+def test_run_does_not_change_the_world_it_was_given(world):
+    before = world.user_ideology.copy()
+    sim.run(world, sim.RandomRecommender(), steps=3, drift=0.5, progress=False)
+    assert np.array_equal(world.user_ideology, before)
+
+
+def test_recorded_metrics_agree_with_the_final_state(runs, world):
+    r = runs["popularity"]
+    last = r.metrics.iloc[-1]
+    first, second = bm.similar_user_pairs(world.true_tastes, 1000, seed=3)
+    assert last["homogenization"] == pytest.approx(bm.pair_jaccard(r.consumed, first,
+                                                                   second).mean())
+    assert last["diversity"] == pytest.approx(np.nanmean(bm.normalized_entropy(r.topic_counts)))
+    assert last["group_distance"] == pytest.approx(bm.group_distance(r.mean_slant,
+                                                                     world.user_group))
+    assert last["slant_spread"] == pytest.approx(bm.slant_spread(r.mean_slant))
+    assert r.consumed.sum() == len(r.interactions)
+    counts = r.interactions.groupby("user").size()
+    assert r.topic_counts.sum(axis=1)[counts.index] == pytest.approx(counts.to_numpy())
+
+
+def test_nothing_is_consumed_twice(runs):
+    for r in runs.values():
+        assert not r.interactions.duplicated(["user", "item"]).any()
+
+
+def test_a_fixed_slate_gives_the_known_exposure_gini_and_slate_diversity():
+    world = sim.make_world(n_users=50, n_items=40, n_topics=4, seed=0)
+    same_topic = np.flatnonzero(world.item_topic == 0)[:5]
+
+    def fixed(scores, w, k):
+        return np.tile(same_topic[:k], (scores.shape[0], 1))
+
+    r = sim.run(world, sim.RandomRecommender(), steps=2, k=5, reranker=fixed, warmup_steps=0,
+                progress=False)
+    # 5 of 40 items get all the exposure: Gini = (n - k) / n
+    assert r.metrics["exposure_gini"].iloc[0] == pytest.approx(35 / 40)
+    assert r.metrics["slate_diversity"].iloc[0] == pytest.approx(1 / 4)
+
+
+def test_oracle_is_the_reference_for_relative_utility(runs):
+    assert runs["oracle"].metrics["relative_utility"].iloc[3:].to_numpy() == pytest.approx(1.0)
+
+
+def test_chaney_findings_homogenization(runs):
+    h = {name: r.metrics["homogenization"].iloc[-1] for name, r in runs.items()}
+    # retraining on its own output: popularity makes similar users far more alike than random
+    assert h["popularity"] > 3 * h["random"]
+    # and it homogenizes everyone, not only similar users (random pairs)
+    hr = {name: r.metrics["homogenization_random"].iloc[-1] for name, r in runs.items()}
+    assert hr["popularity"] > 3 * max(hr["oracle"], hr["random"])
+
+
+def test_chaney_findings_utility_falls_relative_to_the_oracle(runs):
+    pop = runs["popularity"].metrics["relative_utility"]
+    assert pop.iloc[-1] < 0.5
+    assert pop.iloc[-5:].mean() < pop.iloc[2:7].mean()                     # and keeps falling
+
+
+def test_drift_moves_users_toward_what_they_consumed(world):
+    r = sim.run(world, sim.RandomRecommender(seed=0), steps=1, warmup_steps=0, drift=0.5,
+                progress=False)
+    u, i = r.interactions["user"].to_numpy(), r.interactions["item"].to_numpy()
+    expected = 0.5 * world.user_ideology[u] + 0.5 * world.item_slant[i]
+    assert r.world.user_ideology[u] == pytest.approx(expected)
+    assert np.allclose(r.world.user_topics.sum(axis=1), 1)
+    assert np.all(r.world.user_topics[u, world.item_topic[i]] >= 0.5)
+
+
+def test_misinformation_share_is_recorded():
+    w = sim.make_world(n_users=500, n_items=200, false_share=0.3, false_pull=2.0, seed=1)
+    r = sim.run(w, sim.make_recommender("popularity", w), steps=8, progress=False)
+    consumed_false = w.item_false[r.interactions.query("step == 7")["item"]].mean()
+    assert r.metrics["misinfo_share"].iloc[-1] == pytest.approx(consumed_false)
+    assert r.metrics["misinfo_share"].iloc[-1] > 0.3      # pull makes false items over-consumed
+
+
+def test_bad_input_gets_clear_errors(world):
+    with pytest.raises(TypeError, match="fit"):
+        sim.run(world, object(), steps=2)
+    with pytest.raises(ValueError, match="k must be"):
+        sim.run(world, sim.RandomRecommender(), steps=2, k=0)
+    with pytest.raises(ValueError, match="drift"):
+        sim.run(world, sim.RandomRecommender(), steps=2, drift=1.5)
+    with pytest.raises(ValueError, match="re-ranker returned shape"):
+        sim.run(world, sim.RandomRecommender(), steps=1,
+                reranker=lambda s, w, k: np.zeros((3, k), dtype=int))
+    with pytest.raises(ValueError, match="unknown recommender"):
+        sim.make_recommender("magic", world)
+
+
+def test_quick_run_is_fast_enough_for_a_widget():
+    sim.quick_run("popularity", steps=2)                       # warm up imports
+    start = time.perf_counter()
+    r = sim.quick_run("popularity")
+    assert len(r.metrics) == 20
+    assert time.perf_counter() - start < 2.0   # well under 1 s on an idle machine
+
+
+def test_random_recommender_protocol():
+    rec = sim.RandomRecommender(seed=0).fit(sp.csr_matrix((4, 7)))
+    s = rec.score(np.arange(3))
+    assert s.shape == (3, 7) and 0 <= s.min() and s.max() < 1
+
+
+def test_doctests():
+    assert doctest.testmod(sim).failed == 0
