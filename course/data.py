@@ -346,6 +346,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="fetch again even if present")
     parser.add_argument("--quiet", action="store_true", help="no progress output")
     args = parser.parse_args(argv)
+    if args.quiet:
+        pooch.get_logger().setLevel("WARNING")
     if args.action == "check":
         ok = is_fetched()
         print("MovieLens 100K:", "present and intact" if ok else f"missing; run {FETCH_COMMAND}")
