@@ -95,6 +95,36 @@ def release(names: list[str] | None = None, root: Path = ROOT) -> list[Path]:
     return out
 
 
+def points(name: str, root: Path = ROOT) -> dict[str, float]:
+    """Points of one assignment: ``auto`` (autograded tests), ``manual`` (written answers), total.
+
+    >>> points("01-engagement-metrics")["total"] > 0  # doctest: +SKIP
+    True
+    """
+    import nbformat
+
+    nb = nbformat.read(root / "solutions" / name / f"{name}.ipynb", as_version=4)
+    auto = manual = 0.0
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade"):
+            if cell.cell_type == "code":
+                auto += meta.get("points", 0)
+            else:
+                manual += meta.get("points", 0)
+    return {"auto": auto, "manual": manual, "total": auto + manual}
+
+
+def points_table(root: Path = ROOT) -> str:
+    """A Markdown table of the points of every assignment (for the instructor guide)."""
+    rows = ["| assignment | autograded | written (manual) | total |",
+            "| --- | ---: | ---: | ---: |"]
+    for name in assignments(root):
+        p = points(name, root)
+        rows.append(f"| `{name}` | {p['auto']:g} | {p['manual']:g} | {p['total']:g} |")
+    return "\n".join(rows)
+
+
 def fresh_release(tmp: Path, root: Path = ROOT) -> Path:
     """Generate every student version in a scratch copy of the course; return its notebooks/."""
     shutil.copytree(root / "solutions", tmp / "solutions",
@@ -109,7 +139,11 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     rel = sub.add_parser("release", help="regenerate student versions in notebooks/")
     rel.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
+    sub.add_parser("points", help="print the points of every assignment as a Markdown table")
     args = parser.parse_args(argv)
+    if args.command == "points":
+        print(points_table())
+        return 0
     for path in release(args.assignments):
         print(f"released {path.relative_to(ROOT)}")
     return 0
