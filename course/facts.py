@@ -11,7 +11,7 @@ Example
 >>> round(facts.DAU_Q2_2020 / facts.MAU_Q2_2020, 3)     # stickiness, Q2 2020
 0.663
 >>> facts.claims_table()["side"].value_counts().to_dict()
-{'platform': 4, 'film': 4}
+{'platform': 5, 'film': 5}
 """
 
 from __future__ import annotations
@@ -49,7 +49,8 @@ DAYS_Q2_2020: int = 91
 DAU_Q4_2017: float = 1.40e9
 #: Monthly active users as of 31 December 2017.
 MAU_Q4_2017: float = 2.13e9
-#: Hours a day of time spent on Facebook removed by the feed changes of late 2017 / early 2018.
+#: Hours a day of time spent on Facebook removed by the feed changes of Q4 2017 (fewer viral
+#: videos), reported on 31 January 2018 with the move to "meaningful social interactions".
 HOURS_CUT_PER_DAY_2018: float = 50e6
 #: The same cut as a share of total time spent ("roughly 5%").
 TIME_CUT_SHARE_2018: float = 0.05
@@ -85,7 +86,8 @@ _DESCRIPTIONS: dict[str, tuple[str, str]] = {
     "DAYS_Q2_2020": ("days in April-June 2020", "days"),
     "DAU_Q4_2017": ("daily active users, December 2017 average", "users"),
     "MAU_Q4_2017": ("monthly active users, 31 December 2017", "users"),
-    "HOURS_CUT_PER_DAY_2018": ("time spent removed by the 2018 feed change", "hours per day"),
+    "HOURS_CUT_PER_DAY_2018": ("time spent removed by the feed changes (reported Jan 2018)",
+                               "hours per day"),
     "TIME_CUT_SHARE_2018": ("the same cut as a share of all time spent", "share"),
     "FACT_CHECKING_PARTNERS": ("fact-checking partners (more than)", "organisations"),
     "HATE_SPEECH_REMOVED_Q2_2020": ("hate-speech posts removed, April-June 2020", "posts"),
@@ -125,6 +127,9 @@ CLAIMS: tuple[Claim, ...] = (
           "by 50 million hours a day.", "platform",
           "Convert the cut into minutes per user per day; trace the engagement-satisfaction "
           "trade-off in a simulation.", "01-engagement-metrics"),
+    Claim("Polarisation predates social media; the feed is not what drives it.", "platform",
+          "In a feedback-loop simulation, compare polarisation under random and chronological "
+          "feeds with engagement-trained recommenders.", "05-filter-bubbles"),
     Claim("Fact-checking (more than 70 partners) limits the reach of false news.", "platform",
           "Simulate cascades with limited fact-checking capacity and delay; measure the reach "
           "of false items.", "07-misinformation"),
@@ -137,9 +142,12 @@ CLAIMS: tuple[Claim, ...] = (
     Claim("Algorithms learn what you agree with and feed you more of it (filter bubbles).",
           "film", "Retrain recommenders on the behaviour they caused; track diversity, "
           "homogenisation and polarisation.", "05-filter-bubbles"),
-    Claim("Feeds should mix perspectives; engagement ranking spreads falsehoods faster.", "film",
-          "Diversity re-ranking, calibration and perspective quotas vs accuracy; reach of false "
-          "vs true items.", "06-breaking-the-bubble"),
+    Claim("Feeds should mix perspectives, and can do so at little cost.", "film",
+          "Diversity re-ranking, calibration and perspective quotas: what they cost in accuracy "
+          "and what they change in polarisation.", "06-breaking-the-bubble"),
+    Claim("Engagement ranking spreads false news further and faster than true news.", "film",
+          "Cascades on a synthetic social graph: reach of false vs true items under engagement "
+          "ranking, with and without fact-checking.", "07-misinformation"),
 )
 
 
@@ -149,7 +157,7 @@ def claims_table(side: str | None = None) -> pd.DataFrame:
     ``side`` keeps only ``"platform"`` or ``"film"`` claims.
 
     >>> len(claims_table("film"))
-    4
+    5
     """
     table = pd.DataFrame(CLAIMS, columns=list(Claim._fields))
     if side is None:

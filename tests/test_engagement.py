@@ -178,3 +178,64 @@ def test_cohort_explorer_updates_when_a_knob_changes(log, monkeypatch):
 
 def test_docstring_examples():
     assert doctest.testmod(e).failed == 0
+
+
+# -- the self-checks of notebooks 00 and 01 (course/exercises/nb00.py, nb01.py) -------------------
+def _status(notebook, name, value):
+    from course import checks
+
+    target = checks._load(notebook)[name].target
+    return checks.status(name, {target: value}, notebook)
+
+
+def test_notebook_01_checks_accept_right_answers_and_explain_common_mistakes():
+    nb = "01-engagement-metrics"
+    assert _status(nb, "stickiness", 1.79 / 2.70)[0] == "right"
+    state, message = _status(nb, "stickiness", 2.70 / 1.79)
+    assert state == "wrong" and "daily figure goes on top" in message
+    assert _status(nb, "arpu_q2_2020", facts.REVENUE_Q2_2020 / 2.65e9)[0] == "right"
+    assert "average" in _status(nb, "arpu_q2_2020", facts.REVENUE_Q2_2020 / 2.70e9)[1]
+    assert _status(nb, "minutes_per_user", e.minutes_per_user)[0] == "right"
+    assert "minutes" in _status(nb, "minutes_per_user", lambda h, u: h / u)[1]
+    assert _status(nb, "click_through_rate",
+                   lambda imp: e.ctr_by_position(imp)["ctr"])[0] == "right"
+    counts = _status(nb, "click_through_rate",
+                     lambda imp: imp.groupby("position")["clicked"].sum())
+    assert counts[0] == "wrong" and "click counts" in counts[1]
+
+    def retention(sessions, users, n):  # the reference answer, written differently
+        day_n = users.set_index("user_id")["signup_date"] + pd.Timedelta(days=n)
+        day_n = day_n[day_n <= sessions["date"].max()]
+        came = pd.MultiIndex.from_frame(sessions[["user_id", "date"]])
+        return float(pd.MultiIndex.from_arrays([day_n.index, day_n.to_numpy()]).isin(came).mean())
+
+    assert _status(nb, "day_n_retention", retention)[0] == "right"
+
+    def no_censoring(sessions, users, n):
+        day_n = users.set_index("user_id")["signup_date"] + pd.Timedelta(days=n)
+        came = pd.MultiIndex.from_frame(sessions[["user_id", "date"]])
+        return float(pd.MultiIndex.from_arrays([day_n.index, day_n.to_numpy()]).isin(came).mean())
+
+    assert "after the end of the log" in _status(nb, "day_n_retention", no_censoring)[1]
+
+
+def test_notebook_00_checks_accept_right_answers_and_explain_common_mistakes():
+    from course import data
+
+    nb = "00-start-here"
+    sessions = pd.DataFrame({"user_id": [1, 1], "date": pd.to_datetime(["2020-01-01"] * 2)})
+    assert _status(nb, "active_days", lambda s: s.groupby("user_id")["date"].nunique())[0] == \
+        "right"
+    assert "count days, not sessions" in _status(
+        nb, "active_days", lambda s: s.groupby("user_id").size())[1]
+    assert sessions.groupby("user_id").size().iloc[0] == 2  # the mistake the check describes
+    if not data.is_fetched():
+        pytest.skip("MovieLens is not fetched (course-fetch-data)")
+    assert _status(nb, "n_users", 943)[0] == "right"
+    assert "number of ratings" in _status(nb, "n_users", 100_000)[1]
+    right = _status(nb, "rating_shares", lambda r: r["rating"].value_counts(normalize=True)
+                    .reindex(range(1, 6), fill_value=0))
+    assert right[0] == "right"
+    counts = _status(nb, "rating_shares",
+                     lambda r: r["rating"].value_counts().reindex(range(1, 6), fill_value=0))
+    assert counts[0] == "wrong" and "counts" in counts[1]
