@@ -34,10 +34,10 @@ import numpy as np
 from course.recommender import top_k
 
 __all__ = [
-    "cosine_similarity", "mmr_rerank", "intra_list_diversity", "item_distributions",
+    "cosine_similarity", "mmr_rerank", "greedy_rerank", "item_distributions",
     "user_distributions", "list_distributions", "kl_miscalibration", "calibrated_rerank",
     "epsilon_greedy", "ucb_bonus", "UCBExplorer", "perspective_quota", "blend_objectives",
-    "reranker",
+    "FeedPolicy", "reranker",
 ]
 
 
@@ -69,6 +69,14 @@ def _candidates(scores: np.ndarray, pool: int | None) -> np.ndarray:
     n_items = scores.shape[1]
     pool = n_items if pool is None else min(int(pool), n_items)
     return np.argsort(-scores, axis=1, kind="stable")[:, :pool]
+
+
+#: Tests set this to check the one-genre shortcut of greedy_rerank against the general path.
+_dense_calibration = False
+
+#: Relevance given to excluded (-inf) candidates: they come last but can still fill a list
+#: when fewer than k allowed items remain (the simulation's protocol).
+_EXCLUDED = -1e6
 
 
 def _minmax(values: np.ndarray) -> np.ndarray:
@@ -113,47 +121,9 @@ def mmr_rerank(scores: np.ndarray, similarity: np.ndarray, k: int, lam: float = 
     >>> mmr_rerank(scores, sim, 2, lam=0.7).tolist()
     [[0, 1]]
     """
-    scores = _check_scores(scores, k)
     lam = _check_weight("lam", lam)
-    similarity = np.asarray(similarity, dtype=float)
-    n_users, n_items = scores.shape
-    if similarity.shape != (n_items, n_items):
-        raise ValueError(f"similarity must be n_items x n_items ({n_items} x {n_items}), got "
-                         f"{similarity.shape}; build it with cosine_similarity(item_features)")
-    cand = _candidates(scores, pool)                        # (n_users, m)
-    k = min(int(k), cand.shape[1])
-    rel = np.take_along_axis(scores, cand, axis=1)
-    if normalize:
-        rel = _minmax(rel)
-    rows = np.arange(n_users)
-    max_sim = np.zeros(cand.shape)
-    taken = np.zeros(cand.shape, dtype=bool)
-    chosen = np.empty((n_users, k), dtype=int)
-    for step in range(k):
-        value = lam * rel - (1.0 - lam) * max_sim
-        value[taken] = -np.inf
-        pick = np.argmax(value, axis=1)                     # position in the candidate pool
-        taken[rows, pick] = True
-        item = cand[rows, pick]
-        chosen[:, step] = item
-        max_sim = np.maximum(max_sim, similarity[item[:, None], cand])
-    return chosen
-
-
-def intra_list_diversity(lists: np.ndarray, similarity: np.ndarray) -> np.ndarray:
-    """Average dissimilarity ``1 - similarity`` between pairs of items in each list (per user).
-
-    >>> sim = np.array([[1, .5, 0], [.5, 1, 0], [0, 0, 1]])
-    >>> intra_list_diversity(np.array([[0, 1], [0, 2]]), sim).tolist()
-    [0.5, 1.0]
-    """
-    lists = np.asarray(lists, dtype=int)
-    if lists.ndim != 2 or lists.shape[1] < 2:
-        raise ValueError("lists must be n_users x k with k >= 2 (diversity needs pairs)")
-    k = lists.shape[1]
-    sims = np.asarray(similarity, dtype=float)[lists[:, :, None], lists[:, None, :]]
-    off_diagonal = sims.sum(axis=(1, 2)) - np.trace(sims, axis1=1, axis2=2)
-    return 1.0 - off_diagonal / (k * (k - 1))
+    return greedy_rerank(scores, k, diversity=1.0 - lam, similarity=similarity, pool=pool,
+                         normalize=normalize)
 
 
 # -- calibration (Steck 2018) ----------------------------------------------------------------------
@@ -224,35 +194,106 @@ def calibrated_rerank(scores: np.ndarray, item_features: np.ndarray, target: np.
     ...                   lam=0.5).tolist()
     [[0, 2]]
     """
-    scores = _check_scores(scores, k)
     lam = _check_weight("lam", lam)
-    dist = item_distributions(item_features)
-    target = np.asarray(target, dtype=float)
+    return greedy_rerank(scores, k, calibration=lam, item_features=item_features, target=target,
+                         alpha=alpha, pool=pool, normalize=normalize)
+
+
+def greedy_rerank(scores: np.ndarray, k: int, *, diversity: float = 0.0,
+                  similarity: np.ndarray | None = None, calibration: float = 0.0,
+                  item_features: np.ndarray | None = None, target: np.ndarray | None = None,
+                  alpha: float = 0.01, pool: int | None = 100,
+                  normalize: bool = True) -> np.ndarray:
+    """The greedy list builder behind MMR and calibration, which can also do both at once.
+
+    Items are picked one at a time (for all users at once), each maximising::
+
+        (1 - calibration) * [(1 - diversity) * relevance - diversity * max_sim]
+            - calibration * KL(target || q~(list + item))
+
+    so :func:`mmr_rerank` is ``diversity = 1 - lam`` and :func:`calibrated_rerank` is
+    ``calibration = lam``. Relevance is min-max scaled per user over each user's ``pool`` best
+    items (``normalize``); ``-inf`` scores (already consumed) come last.
+
+    >>> greedy_rerank(np.array([[0.9, 0.8, 0.1]]), 2).tolist()           # both 0: top-k
+    [[0, 1]]
+    """
+    scores = _check_scores(scores, k)
+    diversity = _check_weight("diversity", diversity)
+    calibration = _check_weight("calibration", calibration)
+    alpha = _check_weight("alpha", alpha)
     n_users, n_items = scores.shape
-    if dist.shape[0] != n_items:
-        raise ValueError(f"item_features has {dist.shape[0]} rows but scores have {n_items} items")
-    if target.shape != (n_users, dist.shape[1]):
-        raise ValueError(f"target must be n_users x n_genres ({n_users} x {dist.shape[1]}), got "
-                         f"{target.shape}")
-    cand = _candidates(scores, pool)
+    if diversity > 0:
+        if similarity is None:
+            raise ValueError("diversity > 0 needs similarity (n_items x n_items); build it with "
+                             "cosine_similarity(item_features)")
+        similarity = np.asarray(similarity, dtype=float)
+        if similarity.shape != (n_items, n_items):
+            raise ValueError(f"similarity must be n_items x n_items ({n_items} x {n_items}), "
+                             f"got {similarity.shape}; build it with "
+                             "cosine_similarity(item_features)")
+    if calibration > 0:
+        if item_features is None or target is None:
+            raise ValueError("calibration > 0 needs item_features (n_items x n_genres) and "
+                             "target (n_users x n_genres, e.g. user_distributions(history, "
+                             "item_features))")
+        dist = item_distributions(item_features)
+        target = np.asarray(target, dtype=float)
+        if dist.shape[0] != n_items:
+            raise ValueError(f"item_features has {dist.shape[0]} rows but scores have "
+                             f"{n_items} items")
+        if target.shape != (n_users, dist.shape[1]):
+            raise ValueError(f"target must be n_users x n_genres ({n_users} x "
+                             f"{dist.shape[1]}), got {target.shape}")
+    cand = _candidates(scores, pool)                         # (n_users, m), best first
     k = min(int(k), cand.shape[1])
     rel = np.take_along_axis(scores, cand, axis=1)
     if normalize:
         rel = _minmax(rel)
-    cand_dist = dist[cand]                                   # (n_users, m, G)
+    allowed = np.isfinite(rel)
+    rel = np.where(allowed, rel, 0.0)
     rows = np.arange(n_users)
-    mix = np.zeros((n_users, dist.shape[1]))                 # sum of p(g|i) over chosen items
     taken = np.zeros(cand.shape, dtype=bool)
     chosen = np.empty((n_users, k), dtype=int)
+    max_sim = np.zeros(cand.shape)
+    if calibration > 0:
+        mix = np.zeros((n_users, dist.shape[1]))             # sum of p(g|i) over chosen items
+        # KL(p || q~) = sum p log p - sum p log q~: the first term is fixed per user.
+        entropy_term = np.sum(np.where(target > 0, target * np.log(np.where(target > 0, target,
+                                                                             1.0)), 0.0),
+                              axis=1)
+        one_genre = bool(((dist > 0).sum(axis=1) == 1).all()) and not _dense_calibration
+        if one_genre:                                        # e.g. news items with one topic
+            cand_genre = np.argmax(dist, axis=1)[cand]       # (n_users, m)
+        else:
+            cand_dist = dist[cand]                           # (n_users, m, G)
     for step in range(k):
-        q = (mix[:, None, :] + cand_dist) / (step + 1)
-        kl = kl_miscalibration(target[:, None, :], q, alpha)
-        value = (1.0 - lam) * rel - lam * kl
+        value = (1.0 - diversity) * rel - diversity * max_sim
+        if calibration > 0:
+            share = (1.0 - alpha) / (step + 1)               # weight of one item in q~
+            if one_genre:
+                # Adding an item of genre g changes only q~(g): the cross-entropy of the list
+                # with the item is that of the list without it, corrected in genre g.
+                base = share * mix + alpha * target          # (n_users, G)
+                log_base = np.log(np.maximum(base, 1e-300))
+                gain = target * (np.log(base + share) - log_base)
+                cross = (target * log_base).sum(axis=1, keepdims=True) + \
+                    np.take_along_axis(gain, cand_genre, axis=1)
+            else:
+                q = share * (mix[:, None, :] + cand_dist) + alpha * target[:, None, :]
+                cross = np.einsum("ug,umg->um", target, np.log(np.maximum(q, 1e-300)))
+            kl = entropy_term[:, None] - cross
+            value = (1.0 - calibration) * value - calibration * kl
+        value = np.where(allowed, value, _EXCLUDED)
         value[taken] = -np.inf
-        pick = np.argmax(value, axis=1)
+        pick = np.argmax(value, axis=1)                      # position in the candidate pool
         taken[rows, pick] = True
-        chosen[:, step] = cand[rows, pick]
-        mix += cand_dist[rows, pick]
+        item = cand[rows, pick]
+        chosen[:, step] = item
+        if diversity > 0:
+            max_sim = np.maximum(max_sim, similarity[item[:, None], cand])
+        if calibration > 0:
+            mix += dist[item]
     return chosen
 
 
@@ -324,15 +365,25 @@ class UCBExplorer:
         self.t_ = 0
         return self
 
-    def __call__(self, scores: np.ndarray, world: Any = None, k: int = 10) -> np.ndarray:
-        scores = _check_scores(scores, k)
+    def optimistic(self, scores: np.ndarray) -> np.ndarray:
+        """The scores, min-max scaled per user, plus each item's exploration bonus (``-inf``
+        stays ``-inf``). The first round has ``t_ = 0`` and so no bonus."""
+        scores = np.asarray(scores, dtype=float)
         if getattr(self, "counts_", None) is None or self.counts_.shape[0] != scores.shape[1]:
             self.reset(scores.shape[1])
-        # The first round has t=0 and no bonus, so it starts from the plain ranking.
-        value = _minmax(scores) + ucb_bonus(self.counts_, self.t_, self.c)[None, :]
-        chosen = top_k(value, k)
-        self.counts_ += np.bincount(chosen.ravel(), minlength=scores.shape[1])
+        bonus = ucb_bonus(self.counts_, self.t_, self.c)[None, :]
+        return np.where(np.isfinite(scores), _minmax(scores) + bonus, -np.inf)
+
+    def record(self, shown: np.ndarray) -> UCBExplorer:
+        """Count the items in ``shown`` (n_users x k) as shown once more; one round passes."""
+        self.counts_ += np.bincount(np.asarray(shown).ravel(), minlength=self.counts_.shape[0])
         self.t_ += 1
+        return self
+
+    def __call__(self, scores: np.ndarray, world: Any = None, k: int = 10) -> np.ndarray:
+        scores = _check_scores(scores, k)
+        chosen = top_k(self.optimistic(scores), k)
+        self.record(chosen)
         return chosen
 
 
@@ -365,6 +416,7 @@ def perspective_quota(scores: np.ndarray, slant: np.ndarray, k: int,
             on_side = side == s
             rank_on_side = np.cumsum(on_side, axis=1) - 1
             guaranteed |= on_side & (rank_on_side < need)
+        guaranteed &= np.isfinite(np.take_along_axis(scores, order, axis=1))
     # Guaranteed items first (in rank order), then the rest in rank order: take k.
     position = np.arange(order.shape[1])[None, :] + np.where(guaranteed, 0, order.shape[1])
     take = np.sort(np.argsort(position, axis=1, kind="stable")[:, :k], axis=1)
@@ -399,16 +451,104 @@ def blend_objectives(engagement: np.ndarray, satisfaction: np.ndarray,
     return (1.0 - weight) * z(engagement) + weight * z(satisfaction)
 
 
+# -- everything at once ----------------------------------------------------------------------------
+def _list_first(lists: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """Scores that rank ``lists`` first (in their order), then the other items by ``scores``
+    (min-max scaled below them); ``-inf`` stays ``-inf``. Lets one re-ranker refine another's
+    list, e.g. a quota after MMR."""
+    k = lists.shape[1]
+    ranked = np.where(np.isfinite(scores), _minmax(scores), -np.inf)
+    listed = np.take_along_axis(scores, lists, axis=1)
+    np.put_along_axis(ranked, lists, np.where(np.isfinite(listed), 2.0 + k - np.arange(k), -np.inf),
+                      axis=1)
+    return ranked
+
+
+class FeedPolicy:
+    """A feed with every intervention of this module at once; each knob at 0 switches it off,
+    so ``FeedPolicy()`` is the plain top-k feed. It is a re-ranker (``policy(scores, world, k)``)
+    and applies, in order:
+
+    1. ``blend``: rank by :func:`blend_objectives` of engagement (the recommender's scores) and
+       predicted satisfaction (those scores times the items' ``world.item_quality``, as if the
+       platform surveyed how worthwhile each item is);
+    2. ``explore="ucb"``: add the :class:`UCBExplorer` bonus (``c = exploration``);
+    3. ``diversity`` and ``calibration``: :func:`greedy_rerank` (MMR with ``lam = 1 -
+       diversity``, calibration to each user's consumed topic mix with ``lam = calibration``);
+    4. ``quota``: :func:`perspective_quota` with ``min_share = quota`` (at most 0.5);
+    5. ``explore="epsilon"``: :func:`epsilon_greedy` with ``epsilon = exploration``.
+
+    >>> from types import SimpleNamespace
+    >>> world = SimpleNamespace(item_topics=np.eye(2)[[0, 0, 1, 1]], item_quality=np.ones(4),
+    ...                         item_slant=np.array([-0.5, -0.4, 0.3, 0.6]))
+    >>> scores = np.array([[0.9, 0.8, 0.7, 0.1]])
+    >>> FeedPolicy()(scores, world, 2).tolist(), FeedPolicy(quota=0.5)(scores, world, 2).tolist()
+    ([[0, 1]], [[0, 2]])
+    """
+
+    def __init__(self, diversity: float = 0.0, calibration: float = 0.0, quota: float = 0.0,
+                 exploration: float = 0.0, explore: str = "epsilon", blend: float = 0.0,
+                 seed: int = 0) -> None:
+        if explore not in ("epsilon", "ucb"):
+            raise ValueError(f"explore={explore!r}: use 'epsilon' (epsilon-greedy) or 'ucb'")
+        self.diversity = _check_weight("diversity", diversity)
+        self.calibration = _check_weight("calibration", calibration)
+        self.quota = _check_weight("quota", quota, 0.0, 0.5)
+        self.exploration = _check_weight("exploration", exploration)
+        self.blend = _check_weight("blend", blend)
+        self.explore, self.seed = explore, seed
+        self.rng_ = np.random.default_rng(seed)
+        self.explorer_ = UCBExplorer(c=self.exploration)
+        self._similarity: tuple[int, np.ndarray] | None = None
+
+    def _similarity_of(self, features: np.ndarray) -> np.ndarray:
+        if self._similarity is None or self._similarity[0] != id(features):
+            self._similarity = (id(features), cosine_similarity(features))
+        return self._similarity[1]
+
+    def __call__(self, scores: np.ndarray, world: Any, k: int) -> np.ndarray:
+        scores = _check_scores(scores, k)
+        allowed = np.isfinite(scores)
+        if self.blend > 0:
+            engagement = np.where(allowed, _minmax(scores), 0.0)
+            satisfaction = engagement * np.asarray(world.item_quality, dtype=float)[None, :]
+            scores = np.where(allowed, blend_objectives(engagement, satisfaction, self.blend),
+                              -np.inf)
+        if self.explore == "ucb" and self.exploration > 0:
+            scores = self.explorer_.optimistic(scores)
+        if self.diversity > 0 or self.calibration > 0:
+            features = world.item_topics
+            target = (user_distributions(~allowed, features) if self.calibration > 0 else None)
+            lists = greedy_rerank(scores, k, diversity=self.diversity,
+                                  similarity=self._similarity_of(features)
+                                  if self.diversity > 0 else None,
+                                  calibration=self.calibration, item_features=features,
+                                  target=target)
+            scores = _list_first(lists, scores)
+        if self.quota > 0:
+            lists = perspective_quota(scores, world.item_slant, k, self.quota)
+            scores = _list_first(lists, scores)
+        if self.explore == "epsilon" and self.exploration > 0:
+            lists = epsilon_greedy(scores, k, self.exploration, self.rng_)
+        else:
+            lists = top_k(scores, k)
+        if self.explore == "ucb" and self.exploration > 0:
+            self.explorer_.record(lists)
+        return lists
+
+
 # -- plugging into the simulation ------------------------------------------------------------------
 def reranker(kind: str = "top_k", **settings: Any) -> Callable[[np.ndarray, Any, int],
                                                                 np.ndarray]:
     """A re-ranker with the simulation's protocol ``rerank(scores, world, k) -> indices``.
 
-    ``kind`` is one of ``"top_k"``, ``"mmr"`` (``lam``), ``"calibrated"`` (``lam``; target is
-    the world's users' topic tastes), ``"epsilon_greedy"`` (``epsilon``, ``seed``), ``"ucb"``
-    (``c``), ``"quota"`` (``min_share``). Item features come from ``world.item_topics`` and
-    slant from ``world.item_slant``; the target mix of a calibrated list from
-    ``world.user_topics`` (override with ``features=``, ``slant=``, ``target=``).
+    ``kind`` is one of ``"top_k"``, ``"mmr"`` (``lam``), ``"calibrated"`` (``lam``,
+    ``target``), ``"epsilon_greedy"`` (``epsilon``, ``seed``), ``"ucb"`` (``c``), ``"quota"``
+    (``min_share``). Item features come from ``world.item_topics`` and slant from
+    ``world.item_slant`` (override with ``features=``, ``slant=``). A calibrated list matches
+    ``target="history"`` (default, as in Steck 2018: the topic mix of what each user consumed
+    so far, which the simulation marks ``-inf`` in the scores; uniform before any history),
+    ``"tastes"`` (the world's true tastes, an oracle) or an n_users x n_topics array.
 
     >>> rerank = reranker("quota", min_share=0.5, slant=np.array([-1, -1, 1]))
     >>> rerank(np.array([[0.9, 0.8, 0.1]]), None, 2).tolist()
@@ -431,7 +571,12 @@ def reranker(kind: str = "top_k", **settings: Any) -> Callable[[np.ndarray, Any,
         return mmr
     if kind == "calibrated":
         def calibrated(scores: np.ndarray, world: Any, k: int) -> np.ndarray:
-            target = settings["target"] if "target" in settings else world.user_topics
+            target = settings.get("target", "history")
+            if isinstance(target, str) and target == "history":
+                # what each user consumed so far: the simulation marks it -inf in the scores
+                target = user_distributions(np.isneginf(scores), features(world))
+            elif isinstance(target, str) and target == "tastes":
+                target = world.user_topics
             return calibrated_rerank(scores, features(world), target, k,
                                      lam=settings.get("lam", 0.5))
         return calibrated

@@ -140,7 +140,8 @@ class Recommender:
     - ``X_``: the training matrix (csr), used to leave out what a user has already seen.
     """
 
-    #: whether ``fit`` uses the rating values (False: any interaction counts as 1).
+    #: whether ``fit`` keeps the rating values of a DataFrame (False: any interaction counts as
+    #: 1; a sparse matrix is always used as given, e.g. click counts).
     uses_ratings = True
 
     def fit(self, X: pd.DataFrame | sp.spmatrix | sp.sparray) -> Recommender:
@@ -151,7 +152,7 @@ class Recommender:
             self.item_ids_ = np.arange(X.shape[1])
         else:
             X, self.user_ids_, self.item_ids_ = interaction_matrix(
-                X, value="rating" if self.uses_ratings or "rating" in X.columns else None)
+                X, value="rating" if self.uses_ratings else None)
         X.sort_indices()
         if X.shape[0] == 0 or X.shape[1] == 0:
             raise ValueError("cannot fit on an empty matrix: there are no users or no items")
@@ -197,12 +198,14 @@ class Recommender:
         """Top-``k`` item ids for each user id in ``users``: an int array (len(users), k).
 
         With ``exclude_seen`` the items a user interacted with in training are never
-        recommended. Users are scored in batches of ``batch_size`` to bound memory.
+        recommended; a user with fewer than ``k`` unseen items gets a list padded with ``-1``.
+        Users are scored in batches of ``batch_size`` to bound memory.
         """
         rows = self._user_rows(users)
         if k < 1:
             raise ValueError(f"k must be a positive number of items, got {k}")
-        out = np.empty((len(rows), min(k, self.n_items_)), dtype=self.item_ids_.dtype)
+        k = min(int(k), self.n_items_)
+        out = np.empty((len(rows), k), dtype=np.result_type(self.item_ids_.dtype, np.int8))
         for start in range(0, len(rows), batch_size):
             block = rows[start:start + batch_size]
             scores = np.array(self.score(block), dtype=float)
@@ -210,12 +213,18 @@ class Recommender:
                 seen = self.X_[block]
                 scores[np.repeat(np.arange(len(block)), np.diff(seen.indptr)),
                        seen.indices] = -np.inf
-            out[start:start + len(block)] = self.item_ids_[top_k(scores, k)]
+            best = top_k(scores, k)
+            ids = self.item_ids_[best]
+            if exclude_seen:
+                ids[np.isneginf(np.take_along_axis(scores, best, axis=1))] = -1
+            out[start:start + len(block)] = ids
         return out
 
     def recommend(self, user: Any, k: int = 10, exclude_seen: bool = True) -> np.ndarray:
-        """The ids of the ``k`` highest-scoring items for one user id, best first."""
-        return self.recommend_many([user], k=k, exclude_seen=exclude_seen)[0]
+        """The ids of the ``k`` highest-scoring items for one user id, best first (fewer when
+        the user has seen almost everything)."""
+        items = self.recommend_many([user], k=k, exclude_seen=exclude_seen)[0]
+        return items[items != -1] if exclude_seen else items
 
     def __repr__(self) -> str:
         params = ", ".join(f"{k}={v!r}" for k, v in vars(self).items()

@@ -27,7 +27,8 @@ Each step every user is shown a slate of ``k`` items in order. The user picks at
 
 so higher positions get more attention, better-liked items are chosen more often, and an item's
 engagement ``pull`` draws clicks without adding satisfaction (clickbait, misinformation).
-Consumed items are logged and never recommended to the same user again.
+Consumed items are logged and never recommended to the same user again; nor is an item a user
+has been shown ``max_impressions`` times without taking it (a frequency cap, as real feeds have).
 
 Optional *preference drift*: after consuming item ``i`` a user's tastes move a fraction ``drift``
 toward it (``user_topics <- (1 - drift) user_topics + drift onehot(topic[i])`` and
@@ -306,8 +307,9 @@ class OracleRecommender:
 def top_k(scores: np.ndarray, world: World | None, k: int) -> np.ndarray:
     """The default re-ranker: each row's ``k`` highest-scoring items, best first.
 
-    A thin wrapper of :func:`course.recommender.top_k` with the re-ranker signature; ties are
-    broken by item index (lowest first), so a run is reproducible.
+    :func:`course.recommender.top_k` with the re-ranker signature, applied to blocks of 512
+    rows (a block fits in the CPU cache, which makes it several times faster on large worlds).
+    Ties are broken by item index (lowest first), so a run is reproducible.
 
     >>> top_k(np.array([[0.1, 0.9, 0.5], [3.0, -np.inf, 2.0]]), None, 2)
     array([[1, 2],
@@ -316,7 +318,11 @@ def top_k(scores: np.ndarray, world: World | None, k: int) -> np.ndarray:
     n_items = np.shape(scores)[1]
     if not 1 <= k <= n_items:
         raise ValueError(f"top_k(): k must be between 1 and the number of items ({n_items})")
-    return recommender_top_k(scores, k)
+    scores = np.asarray(scores)
+    out = np.empty((scores.shape[0], k), dtype=np.int64)
+    for start in range(0, scores.shape[0], 512):
+        out[start:start + 512] = recommender_top_k(scores[start:start + 512], k)
+    return out
 
 
 def attention_weights(k: int, position_decay: float = 1.0) -> np.ndarray:
@@ -329,7 +335,7 @@ def attention_weights(k: int, position_decay: float = 1.0) -> np.ndarray:
 
 
 def choice_probabilities(utility: np.ndarray, pull: np.ndarray | float = 0.0, *,
-                         beta: float = 5.0, outside: float = 0.5,
+                         beta: float = 10.0, outside: float = 0.3,
                          position_decay: float = 1.0) -> np.ndarray:
     """Probability that a user picks each slate position, and (last column) nothing.
 
@@ -384,15 +390,19 @@ def _interactions_matrix(users: list[np.ndarray], items: list[np.ndarray],
 
 def run(world: World, recommender: Recommender, steps: int = 50, *, k: int = 10,
         reranker: Reranker | None = None, warmup_steps: int = 2, retrain_every: int = 1,
-        drift: float = 0.0, beta: float = 5.0, outside: float = 0.5,
-        position_decay: float = 1.0, n_metric_users: int | None = 1000, seed: int = 0,
+        drift: float = 0.0, beta: float = 10.0, outside: float = 0.3,
+        position_decay: float = 1.0, max_impressions: int | None = 3,
+        n_metric_users: int | None = 1000, seed: int = 0,
         progress: bool | None = None, copy_world: bool = True) -> SimulationResult:
     """Run the feedback loop for ``steps`` steps and record the bubble metrics at each one.
 
     ``recommender`` follows the Recommender protocol, ``reranker`` the re-ranker protocol
     (default :func:`top_k`); both are described in the module docstring. ``warmup_steps`` random
     slates come first. ``drift`` in [0, 1) moves tastes toward what is consumed. ``beta``,
-    ``outside`` and ``position_decay`` set the choice model. Homogenization and relative utility
+    ``outside`` and ``position_decay`` set the choice model. An item shown to a user
+    ``max_impressions`` times (and never taken) is not shown to them again (``None``: no limit;
+    without it a recommender that learns only from consumption shows a user who ignores their
+    slate the same slate for ever). Homogenization and relative utility
     are measured on ``n_metric_users`` users (``None``: all). The world is copied first unless
     ``copy_world=False`` (then drift changes it in place). A progress bar appears for runs over
     20 steps outside batch runs unless ``progress`` says otherwise.
@@ -427,6 +437,12 @@ def run(world: World, recommender: Recommender, steps: int = 50, *, k: int = 10,
     rand_b = (pair_a + np.random.default_rng(seed + 1).integers(1, n_users, pair_a.size)) % n_users
     metric_users = pair_a
 
+    if max_impressions:
+        # how often each item was shown to each user (an item ignored max_impressions times is
+        # not shown to that user again, as feeds do)
+        impressions = np.zeros((n_users, n_items), dtype=np.uint8)
+        max_impressions = min(int(max_impressions), 255)
+    taken = np.zeros((n_users, n_items), dtype=bool)     # consumed, as a dense mask
     topic_counts = np.zeros((n_users, world.n_topics))
     slant_sum = np.zeros(n_users)
     n_consumed = np.zeros(n_users)
@@ -437,6 +453,8 @@ def run(world: World, recommender: Recommender, steps: int = 50, *, k: int = 10,
     X = sp.csr_matrix((n_users, n_items))
     rows: list[dict[str, float]] = []
     group = world.user_group
+    if warmup_steps <= 0:
+        recommender.fit(X)                      # nothing logged yet: an empty matrix
     show = (steps > 20 and not is_batch_run()) if progress is None else progress
 
     for step in tqdm(range(steps), desc="simulating", disable=not show, leave=False):
@@ -447,21 +465,22 @@ def run(world: World, recommender: Recommender, steps: int = 50, *, k: int = 10,
             if scores.shape != (n_users, n_items):
                 raise ValueError(f"recommender.score() returned shape {scores.shape}, expected "
                                  f"{(n_users, n_items)}")
-        if X.nnz:
-            coo = X.tocoo()
-            scores[coo.row, coo.col] = -np.inf
+        scores[taken] = -np.inf
+        if max_impressions:
+            scores[impressions >= max_impressions] = -np.inf
         slates = np.asarray(reranker(scores, world, k))
         if slates.shape != (n_users, k):
             raise ValueError(f"the re-ranker returned shape {slates.shape}, expected "
                              f"{(n_users, k)} (one row of k item indices per user)")
-        already = np.isneginf(np.take_along_axis(scores, slates, axis=1))
         del scores
+        already = taken[users[:, None], slates]
 
         # The oracle's slates for the measurement sample, from the same available items.
         oracle_scores = world.utility(metric_users)
-        if X.nnz:
-            Xm = X[metric_users].tocoo()
-            oracle_scores[Xm.row, Xm.col] = -np.inf
+        oracle_scores[taken[metric_users]] = -np.inf
+        if max_impressions:
+            oracle_scores[impressions[metric_users] >= max_impressions] = -np.inf
+            np.add.at(impressions, (users[:, None], slates), 1)
         o_slate = top_k(oracle_scores, world, k)
         del oracle_scores
         o_util = world.utility(metric_users, o_slate)
@@ -490,6 +509,7 @@ def run(world: World, recommender: Recommender, steps: int = 50, *, k: int = 10,
         np.add.at(topic_counts, (cu, world.item_topic[ci]), 1)
         slant_sum[cu] += world.item_slant[ci]
         n_consumed[cu] += 1
+        taken[cu, ci] = True
         X = _interactions_matrix(log_u, log_i, (n_users, n_items))
 
         # Metrics.
@@ -574,16 +594,18 @@ def make_recommender(name: str, world: World, seed: int = 0, **options: Any) -> 
 
 
 def _content_recommender(world: World, **options: Any) -> Recommender:
-    from course.content import ContentRecommender
+    from course.content import ContentBased
 
-    return ContentRecommender(world.item_features, **options)
+    options.setdefault("center", False)          # implicit 0/1 data: no mean-centring
+    return ContentBased(world.item_features, **options)
 
 
 def _mf_recommender(seed: int = 0, **options: Any) -> Recommender:
     from course.implicit import ImplicitALS
 
-    options.setdefault("random_state", seed)
-    return ImplicitALS(**options)
+    settings = dict(n_factors=16, alpha=10.0, reg=1.0, n_epochs=2, warm_start=True, seed=seed)
+    settings.update(options)
+    return ImplicitALS(**settings)
 
 
 def quick_run(recommender: str | Recommender = "mf", reranker: Reranker | None = None, *,

@@ -315,3 +315,17 @@ def test_interventions_change_the_simulated_bubble():
     assert mmr["slate_diversity"] > base["slate_diversity"] + 0.2
     assert explore["exposure_gini"] < base["exposure_gini"] - 0.2
     assert explore["homogenization"] < base["homogenization"]
+
+
+def test_one_genre_shortcut_matches_general_calibration(monkeypatch):
+    rng = np.random.default_rng(13)
+    topics = np.eye(6)[rng.integers(0, 6, 80)]                         # one topic per item
+    target = rng.dirichlet(np.full(6, 0.5), 25)
+    scores = rng.random((25, 80))
+    scores[:, :5] = -np.inf
+    fast = iv.greedy_rerank(scores, 10, calibration=0.6, diversity=0.2, item_features=topics,
+                            target=target, similarity=iv.cosine_similarity(topics))
+    monkeypatch.setattr(iv, "_dense_calibration", True)
+    dense = iv.greedy_rerank(scores, 10, calibration=0.6, diversity=0.2, item_features=topics,
+                             target=target, similarity=iv.cosine_similarity(topics))
+    assert (fast == dense).all()

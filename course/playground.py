@@ -1,0 +1,441 @@
+"""The recommender playground: turn the knobs of :class:`course.interventions.FeedPolicy` and
+watch the recommended lists and a short feedback-loop simulation respond.
+
+Two views, each comparing *your feed* with the plain engagement-ranked feed (the baseline):
+
+* **the list view** (fast, well under 150 ms): what the recommender would show every user right
+  now, after a simulated history: how much of the top-k relevance it keeps, the users' true
+  satisfaction, topic diversity, miscalibration, cross-cutting exposure and misinformation;
+* **the simulation view** (under a second): the bubble metrics of :mod:`course.simulation` over a
+  short run (300 users, 200 items, 20 steps) where the recommender retrains on what it caused.
+
+The computations are plain methods (:meth:`Playground.list_metrics`,
+:meth:`Playground.simulate`), so they can be tested and benchmarked without a browser; the widget
+only wires knobs to them. Sliders send their value when released (``continuous_update=False``)
+and updates are debounced, so dragging stays smooth. Under papermill or nbgrader
+(:func:`course.widgets.is_batch_run`) every update runs at once and nothing waits for input.
+
+Example
+-------
+>>> pg = Playground("popularity", n_users=100, n_items=80, steps=5)
+>>> round(float(pg.list_metrics()["relevance kept"]), 3)        # the plain feed keeps it all
+1.0
+>>> bool(pg.list_metrics(diversity=0.8)["topic diversity"]
+...      > pg.list_metrics()["topic diversity"])
+True
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from course import interventions as iv
+from course import simulation
+from course.metrics import intra_list_diversity
+from course.style import PALETTE, label, use_course_style
+from course.widgets import is_batch_run
+
+__all__ = ["Settings", "Playground", "list_metrics", "LIST_METRICS", "SIM_METRICS",
+           "ALGORITHMS", "playground", "Debouncer"]
+
+#: Algorithm labels shown in the dropdown -> names understood by
+#: :func:`course.simulation.make_recommender`.
+ALGORITHMS: dict[str, str] = {
+    "Matrix factorisation (implicit ALS)": "mf",
+    "Popularity": "popularity",
+    "Content-based": "content",
+    "Random": "random",
+    "Oracle (knows true tastes)": "oracle",
+}
+
+#: The algorithm the playground starts with.
+DEFAULT_ALGORITHM = "content"
+
+#: Metrics of the recommended lists (the list view), in display order.
+LIST_METRICS = ("relevance kept", "satisfaction", "topic diversity", "miscalibration (KL)",
+                "cross-cutting share", "misinformation share")
+
+#: Simulation metrics plotted over time: column of ``SimulationResult.metrics`` -> title.
+SIM_METRICS: dict[str, str] = {
+    "diversity": "Consumption diversity",
+    "homogenization": "Homogenization",
+    "group_distance": "Polarization (group distance)",
+    "relative_utility": "Satisfaction vs oracle",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One position of every knob (all interventions at 0 is the plain engagement feed)."""
+
+    algorithm: str = DEFAULT_ALGORITHM
+    diversity: float = 0.0
+    calibration: float = 0.0
+    exploration: float = 0.0
+    explore: str = "epsilon"
+    quota: float = 0.0
+    blend: float = 0.0
+
+    def policy(self, seed: int = 0) -> iv.FeedPolicy:
+        """The re-ranker these settings describe (fresh state, seeded)."""
+        return iv.FeedPolicy(diversity=self.diversity, calibration=self.calibration,
+                             quota=self.quota, exploration=self.exploration,
+                             explore=self.explore, blend=self.blend, seed=seed)
+
+
+def list_metrics(lists: np.ndarray, scores: np.ndarray, world: simulation.World,
+                 history: np.ndarray) -> pd.Series:
+    """What a set of recommended lists (n_users x k) offers, one number per row of
+    :data:`LIST_METRICS`.
+
+    ``scores`` are the recommender's scores (consumed items ``-inf``) and ``history`` the 0/1
+    user x item matrix of what each user consumed. *Relevance kept* is the lists' share of the
+    predicted relevance (scores scaled to [0, 1] per user) of the plain top-k lists; *satisfaction*
+    the mean true utility of the listed items; *topic diversity* the intra-list diversity over
+    topics; *miscalibration* Steck's KL between each user's consumed topic mix and the list's;
+    *cross-cutting share* the share of items slanted to the other side from the user's ideology
+    (Bakshy et al. 2015); *misinformation share* the share of false items.
+    """
+    lists = np.asarray(lists, dtype=int)
+    k = lists.shape[1]
+    users = np.arange(lists.shape[0])
+    rel = np.where(np.isfinite(scores), iv._minmax(scores), 0.0)
+    best = np.take_along_axis(rel, iv.top_k(scores, k), axis=1).sum(axis=1)
+    kept = np.take_along_axis(rel, lists, axis=1).sum(axis=1) / np.where(best > 0, best, 1.0)
+    target = iv.user_distributions(history, world.item_topics)
+    kl = iv.kl_miscalibration(target, iv.list_distributions(lists, world.item_topics))
+    cross = np.sign(world.item_slant[lists]) * np.sign(world.user_ideology)[:, None] < 0
+    return pd.Series({
+        "relevance kept": float(kept.mean()),
+        "satisfaction": float(world.utility(users, lists).mean()),
+        "topic diversity": intra_list_diversity(lists, pd.DataFrame(world.item_topics)),
+        "miscalibration (KL)": float(kl.mean()),
+        "cross-cutting share": float(cross.mean()),
+        "misinformation share": float(world.item_false[lists].mean()),
+    })
+
+
+class Debouncer:
+    """Call ``fn`` once, ``wait`` seconds after the last of a burst of calls.
+
+    In a running kernel the call is scheduled on its event loop (so it runs between messages,
+    never concurrently with other widget callbacks); without one (plain Python) it uses a timer
+    thread. ``wait=0`` or a batch run (:func:`course.widgets.is_batch_run`) calls at once.
+
+    >>> calls = []
+    >>> now = Debouncer(lambda: calls.append(1), wait=0)
+    >>> now(); now(); calls
+    [1, 1]
+    """
+
+    def __init__(self, fn: Callable[[], Any], wait: float = 0.2) -> None:
+        self.fn, self.wait = fn, float(wait)
+        self._handle: Any = None
+
+    def cancel(self) -> None:
+        """Forget a pending call."""
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+
+    def _fire(self) -> None:
+        self._handle = None
+        self.fn()
+
+    def __call__(self) -> None:
+        self.cancel()
+        if self.wait <= 0 or is_batch_run():
+            self.fn()
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._handle = threading.Timer(self.wait, self._fire)
+            self._handle.daemon = True
+            self._handle.start()
+        else:
+            self._handle = loop.call_later(self.wait, self._fire)
+
+
+class Playground:
+    """The playground's state and computations, and (:meth:`widget`) its ipywidgets UI.
+
+    A world of ``n_users`` x ``n_items`` (with ``false_share`` misinformation, so that the
+    engagement/satisfaction blend matters) is drawn once. For each algorithm a baseline run of
+    ``steps`` steps with the plain feed gives a history; the list view re-ranks the scores the
+    retrained recommender gives after it, the simulation view re-runs the loop with the policy.
+
+    >>> pg = Playground("content", n_users=60, n_items=50, steps=4)
+    >>> sorted(pg.simulate(quota=0.5).columns)[:2]
+    ['click_rate', 'diversity']
+    """
+
+    def __init__(self, algorithm: str = DEFAULT_ALGORITHM, *, n_users: int = 300,
+                 n_items: int = 200, steps: int = 20, k: int = 10, false_share: float = 0.1,
+                 seed: int = 0, debounce: float = 0.25, **knobs: Any) -> None:
+        if algorithm not in ALGORITHMS.values():
+            raise ValueError(f"unknown algorithm {algorithm!r}: choose one of "
+                             f"{', '.join(ALGORITHMS.values())}")
+        self.world = simulation.make_world(n_users, n_items, false_share=false_share, seed=seed)
+        self.steps, self.k, self.seed, self.debounce = steps, k, seed, debounce
+        self.settings = Settings(algorithm=algorithm, **knobs)
+        self.settings.policy()                      # fail early on a bad knob value
+        self._baselines: dict[str, dict[str, Any]] = {}
+        self._ui: dict[str, Any] | None = None
+        self._list_plot: dict[str, Any] | None = None
+        self._sim_plot: dict[str, Any] | None = None
+        self.timings: dict[str, list[float]] = {"list": [], "simulation": []}
+
+    # -- computations ------------------------------------------------------------------------------
+    def _settings(self, knobs: dict[str, Any]) -> Settings:
+        return replace(self.settings, **knobs) if knobs else self.settings
+
+    def baseline(self, algorithm: str) -> dict[str, Any]:
+        """The plain feed's run for ``algorithm`` (cached): its metrics, the history it left and
+        the retrained recommender's scores after it (consumed items ``-inf``)."""
+        if algorithm not in self._baselines:
+            recommender = simulation.make_recommender(algorithm, self.world, seed=self.seed)
+            result = simulation.run(self.world, recommender, self.steps, k=self.k,
+                                    seed=self.seed, progress=False)
+            history = result.consumed.toarray()
+            if isinstance(recommender, simulation.OracleRecommender):
+                recommender.world = self.world      # score the world the lists are shown in
+            scores = np.asarray(recommender.score(np.arange(self.world.n_users)), dtype=float)
+            scores[history > 0] = -np.inf
+            lists = iv.top_k(scores, self.k)
+            self._baselines[algorithm] = {
+                "metrics": result.metrics, "history": history, "scores": scores,
+                "list_metrics": list_metrics(lists, scores, self.world, history)}
+        return self._baselines[algorithm]
+
+    def lists(self, **knobs: Any) -> np.ndarray:
+        """The lists (n_users x k item indices) the feed with these settings shows now."""
+        settings = self._settings(knobs)
+        base = self.baseline(settings.algorithm)
+        return settings.policy(self.seed)(base["scores"], self.world, self.k)
+
+    def list_metrics(self, **knobs: Any) -> pd.Series:
+        """:func:`list_metrics` of :meth:`lists` (knobs default to the current settings)."""
+        settings = self._settings(knobs)
+        base = self.baseline(settings.algorithm)
+        return list_metrics(self.lists(**knobs), base["scores"], self.world, base["history"])
+
+    def simulate(self, **knobs: Any) -> pd.DataFrame:
+        """The bubble metrics per step of a fresh run with these settings' policy."""
+        settings = self._settings(knobs)
+        if settings == Settings(algorithm=settings.algorithm):
+            return self.baseline(settings.algorithm)["metrics"]
+        recommender = simulation.make_recommender(settings.algorithm, self.world, seed=self.seed)
+        return simulation.run(self.world, recommender, self.steps, k=self.k,
+                              reranker=settings.policy(self.seed), seed=self.seed,
+                              progress=False).metrics
+
+    # -- figures -----------------------------------------------------------------------------------
+    def list_figure(self, metrics: pd.Series | None = None) -> Figure:
+        """Bar chart of the list view: the plain feed against yours.
+
+        The figure is kept and only its bars and labels change between calls (for the same
+        algorithm), which keeps a redraw fast.
+        """
+        metrics = self.list_metrics() if metrics is None else metrics
+        algorithm = self.settings.algorithm
+        base = self.baseline(algorithm)["list_metrics"]
+        high = max(1.0, float(np.nanmax(np.r_[metrics, base])) * 1.15)
+        if self._list_plot is None or self._list_plot["algorithm"] != algorithm:
+            fig = Figure(figsize=(6.4, 3.4), dpi=80)
+            FigureCanvasAgg(fig)
+            ax = fig.add_subplot()
+            y = np.arange(len(LIST_METRICS))[::-1]
+            ax.barh(y + 0.2, base.to_numpy(), 0.4, color=PALETTE[7], label="plain feed")
+            bars = ax.barh(y - 0.2, metrics.to_numpy(), 0.4, color=PALETTE[0],
+                           label="your feed")
+            texts = [ax.text(0, yy, "", va="center", fontsize=8) for yy in y - 0.2]
+            ax.set_yticks(y, LIST_METRICS, fontsize=9)
+            label(ax, f"The recommended lists now ({algorithm})", "value (mean over users)", "")
+            ax.legend(loc="lower right", fontsize=8)
+            fig.subplots_adjust(left=0.3, right=0.97, top=0.9, bottom=0.15)
+            self._list_plot = {"algorithm": algorithm, "fig": fig, "ax": ax, "bars": bars,
+                               "texts": texts}
+        plot = self._list_plot
+        for bar, text, value in zip(plot["bars"], plot["texts"], metrics.to_numpy(),
+                                    strict=True):
+            bar.set_width(value)
+            text.set_x(value)
+            text.set_text(f" {value:.2f}")
+        plot["ax"].set_xlim(0, high)
+        return plot["fig"]
+
+    def simulation_figure(self, metrics: pd.DataFrame | None = None) -> Figure:
+        """Line charts of the simulation view: bubble metrics per step, plain feed dashed (the
+        figure is kept between calls for the same algorithm; only the lines move)."""
+        metrics = self.simulate() if metrics is None else metrics
+        algorithm = self.settings.algorithm
+        if self._sim_plot is None or self._sim_plot["algorithm"] != algorithm:
+            base = self.baseline(algorithm)["metrics"]
+            fig = Figure(figsize=(8, 4.6), dpi=80)
+            FigureCanvasAgg(fig)
+            axes = fig.subplots(2, 2, sharex=True)
+            lines = []
+            for ax, (column, title) in zip(axes.flat, SIM_METRICS.items(), strict=True):
+                ax.plot(base.index, base[column], "--", color=PALETTE[7], label="plain feed")
+                lines.append(ax.plot(base.index, base[column], color=PALETTE[0],
+                                     label="your feed")[0])
+                label(ax, title, "step" if ax in axes[1] else "", "")
+                ax.title.set_fontsize(10)
+            axes[0, 0].legend(fontsize=8)
+            fig.suptitle(f"A short simulation of the feedback loop ({algorithm})", fontsize=11,
+                         fontweight="bold")
+            fig.subplots_adjust(left=0.08, right=0.98, top=0.86, bottom=0.11, hspace=0.35,
+                                wspace=0.18)
+            self._sim_plot = {"algorithm": algorithm, "fig": fig, "axes": axes,
+                              "lines": lines}
+        plot = self._sim_plot
+        for ax, line, column in zip(plot["axes"].flat, plot["lines"], SIM_METRICS,
+                                    strict=True):
+            line.set_data(metrics.index, metrics[column])
+            ax.relim()
+            ax.autoscale_view()
+        return plot["fig"]
+
+    @staticmethod
+    def _png(fig: Figure) -> bytes:
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png")
+        return buffer.getvalue()
+
+    # -- the widget --------------------------------------------------------------------------------
+    def update_list(self) -> float:
+        """Recompute and redraw the list view; returns the seconds it took."""
+        start = time.perf_counter()
+        metrics = self.list_metrics()
+        png = self._png(self.list_figure(metrics))
+        if self._ui is not None:
+            self._ui["list"].value = png
+            self._ui["table"].value = metrics.to_frame("your feed").assign(
+                **{"plain feed": self.baseline(self.settings.algorithm)["list_metrics"]}
+            ).round(3).to_html(classes="playground-table")
+        seconds = time.perf_counter() - start
+        self.timings["list"].append(seconds)
+        return seconds
+
+    def update_simulation(self) -> float:
+        """Re-run the short simulation and redraw its view; returns the seconds it took."""
+        start = time.perf_counter()
+        png = self._png(self.simulation_figure(self.simulate()))
+        if self._ui is not None:
+            self._ui["simulation"].value = png
+        seconds = time.perf_counter() - start
+        self.timings["simulation"].append(seconds)
+        if self._ui is not None:
+            self._ui["status"].value = (
+                f"<small>Updated: list view {1000 * self.timings['list'][-1]:.0f} ms, "
+                f"simulation {1000 * seconds:.0f} ms.</small>")
+        return seconds
+
+    def set(self, **knobs: Any) -> Playground:
+        """Change knobs (as the widget does) and update both views."""
+        self.settings = self._settings(knobs)
+        self.settings.policy()
+        if self._ui is not None:
+            for name, value in asdict(self.settings).items():
+                self._ui["knobs"][name].value = value
+        self.update_list()
+        self.update_simulation()
+        return self
+
+    def widget(self):
+        """The playground as an ipywidgets box (first view computed at once)."""
+        import ipywidgets as w
+
+        if self._ui is not None:
+            return self._ui["box"]
+        use_course_style()
+        style = {"description_width": "150px"}
+        layout = w.Layout(width="380px")
+
+        def slider(description: str, value: float, high: float, tip: str) -> w.FloatSlider:
+            return w.FloatSlider(value=value, min=0.0, max=high, step=0.05,
+                                 description=description, tooltip=tip,
+                                 continuous_update=False, readout_format=".2f",
+                                 style=style, layout=layout)
+
+        s = self.settings
+        knobs = {
+            "algorithm": w.Dropdown(options=list(ALGORITHMS.items()), value=s.algorithm,
+                                    description="Algorithm", style=style, layout=layout),
+            "diversity": slider("Diversity (MMR)", s.diversity, 1.0,
+                                "0: plain relevance; 1: only what is unlike the list so far"),
+            "calibration": slider("Calibration", s.calibration, 1.0,
+                                  "weight of matching each user's consumed topic mix"),
+            "exploration": slider("Exploration", s.exploration, 1.0,
+                                  "epsilon (share of random slots) or the UCB bonus c"),
+            "explore": w.ToggleButtons(options=[("ε-greedy", "epsilon"), ("UCB bandit", "ucb")],
+                                       value=s.explore, description="Explore with",
+                                       style={**style, "button_width": "100px"}),
+            "quota": slider("Perspective quota", s.quota, 0.5,
+                            "minimum share of the list from each side of the slant axis"),
+            "blend": slider("Satisfaction weight", s.blend, 1.0,
+                            "0: rank by predicted engagement; 1: by predicted satisfaction"),
+        }
+        reset = w.Button(description="Back to the plain feed",
+                         tooltip="switch every intervention off", layout=w.Layout(width="200px"))
+        list_view = w.Image(format="png", layout=w.Layout(max_width="520px"))
+        sim_view = w.Image(format="png", layout=w.Layout(max_width="660px"))
+        table = w.HTML()
+        status = w.HTML()
+        self._ui = {"knobs": knobs, "list": list_view, "simulation": sim_view, "table": table,
+                    "status": status}
+        later = Debouncer(self.update_simulation, self.debounce)
+        soon = Debouncer(self.update_list, min(self.debounce, 0.05))
+
+        def changed(change: dict) -> None:
+            name = change["owner"]._playground_knob
+            if getattr(self.settings, name) == change["new"]:
+                return
+            self.settings = replace(self.settings, **{name: change["new"]})
+            status.value = "<small>updating...</small>"
+            soon()
+            later()
+
+        for name, control in knobs.items():
+            control._playground_knob = name
+            control.observe(changed, names="value")
+
+        def plain(_: Any) -> None:
+            for name in ("diversity", "calibration", "exploration", "quota", "blend"):
+                knobs[name].value = 0.0
+
+        reset.on_click(plain)
+        self.update_list()
+        self.update_simulation()
+        controls = w.VBox([w.HTML("<b>Knobs</b>"), *knobs.values(), reset, status])
+        box = w.VBox([
+            w.HBox([controls, list_view]),
+            sim_view,
+            w.Accordion([table], titles=("The numbers",)),
+        ])
+        box.add_class("feed-playground")
+        self._ui["box"] = box
+        return box
+
+    def _ipython_display_(self) -> None:
+        from IPython.display import display
+
+        display(self.widget())
+
+
+def playground(algorithm: str = DEFAULT_ALGORITHM, **options: Any) -> Playground:
+    """Make the playground (see :class:`Playground` for the options); display it by leaving it
+    as the last line of a cell."""
+    return Playground(algorithm, **options)

@@ -1,0 +1,44 @@
+"""Hub-wide nbgrader settings for a course of Inside the Feed on JupyterHub.
+
+Everyone's single-user server reads this file (``setup_course.py`` writes a small
+``nbgrader_config.py`` per role that loads it with ``load_subconfig``); the instructor's course
+directory (a clone of the repository, whose own ``nbgrader_config.py`` sets the folders, the cell
+timeout and the feedback filter) is read after it and wins where both set something.
+
+Settings (environment variables, with defaults):
+
+* ``COURSE_ID`` (``inside-the-feed``): the course id; JupyterHub groups ``formgrade-<id>`` and
+  ``nbgrader-<id>`` hold its instructors and students.
+* ``NBGRADER_EXCHANGE`` (``/srv/nbgrader/exchange``): the exchange folder shared by all users.
+"""
+
+import os
+import sys
+
+c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
+
+HERE = os.path.dirname(os.path.abspath(__file__))  # noqa: F821 (traitlets sets __file__)
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
+from robust_execute import autograde_preprocessors  # noqa: E402
+
+c.CourseDirectory.course_id = os.environ.get("COURSE_ID", "inside-the-feed")
+c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", "/srv/nbgrader/exchange")
+# Students may take several courses: fetched assignments go to ~/<course id>/<assignment>.
+c.Exchange.path_includes_course = True
+
+# Course membership comes from JupyterHub groups (nbgrader-<course>, formgrade-<course>) when
+# running under the hub; outside it (an instructor grading on a laptop) everyone has access.
+if os.environ.get("JUPYTERHUB_API_TOKEN"):
+    c.Authenticator.plugin_class = "nbgrader.auth.JupyterHubAuthPlugin"
+
+# Robust autograding (tests/test_grading_robustness.py):
+# - a submission that kills its kernel keeps the points it earned before the crash;
+c.Autograde.autograde_preprocessors = autograde_preprocessors()
+# - deleted test cells are put back (and run) instead of leaving the exercise ungraded;
+c.OverwriteCells.add_missing_cells = True
+# - runaway cells are stopped (the course sets Execute.timeout = 120 s) and the kernel is
+#   interrupted rather than abandoned, so the next cells still run;
+c.Execute.interrupt_on_timeout = True
+# - huge outputs (a print in a loop) are cut before they reach the gradebook and feedback.
+c.LimitOutput.max_lines = 200

@@ -1,0 +1,118 @@
+"""The cascade model: the spreading step on graphs whose answer is known by hand, the
+fact-checking queue, policies, determinism, and the qualitative facts notebook 07 teaches."""
+
+import doctest
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+import pytest
+
+from course import cascade as cc
+
+
+def items_table(pulls, is_false, posters, post_steps=None):
+    n = len(pulls)
+    return pd.DataFrame({"is_false": is_false, "pull": pulls, "poster": posters,
+                         "post_step": post_steps if post_steps is not None else [0] * n})
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return cc.make_social_graph(n_users=1500, seed=2)
+
+
+@pytest.fixture(scope="module")
+def items():
+    return cc.make_items(n_items=150, n_users=1500, seed=2)
+
+
+def test_see_probability_known_values():
+    p = cc.see_probability(np.array([[0, 1, 3], [2, 2, 0]]), np.array([0.5, 0.1]))
+    assert p == pytest.approx(np.array([[0, 0.5, 0.875], [0.19, 0.19, 0]]))
+
+
+def test_fact_check_queue():
+    reach = np.array([10, 50, 30, 50, 99])
+    eligible = np.array([True, True, True, True, False])
+    assert cc.fact_check_queue(reach, eligible, 3).tolist() == [1, 3, 2]
+    assert cc.fact_check_queue(reach, eligible, 0).size == 0
+    assert cc.fact_check_queue(reach, np.zeros(5, bool), 2).size == 0
+
+
+def test_certain_spread_on_a_path_reaches_one_more_user_per_step():
+    # visibility 1 and pull 1: the post moves one hop per step along a path 0-1-2-3-4-5
+    g = nx.path_graph(6)
+    it = items_table([1.0], [False], [0])
+    r = cc.spread(g, it, steps=4, ranking="chronological", base_visibility=1.0, seed=0)
+    assert r.reach[:, 0].tolist() == [0, 2, 3, 4, 5]           # step 1: the poster and user 1
+    assert r.exposed[0].tolist() == [True] * 5 + [False]
+
+
+def test_no_sharing_means_only_direct_friends_see_it():
+    g = nx.star_graph(10)                                        # hub 0 with 10 friends
+    it = items_table([1e-9], [False], [0])
+    r = cc.spread(g, it, steps=5, ranking="chronological", base_visibility=1.0, seed=0)
+    assert r.items["reach"].iloc[0] == 11
+
+
+def test_visibility_is_the_share_of_friends_who_see_a_post():
+    g = nx.star_graph(4000)
+    it = items_table([1e-9], [False], [0])
+    r = cc.spread(g, it, steps=2, ranking="chronological", base_visibility=0.3, seed=1)
+    assert (r.items["reach"].iloc[0] - 1) / 4000 == pytest.approx(0.3, abs=0.03)
+
+
+def test_removal_stops_a_flagged_item(graph):
+    # one false item, checked as soon as possible (delay 0): removal freezes its reach
+    it = items_table([0.5], [True], [int(np.argmax([d for _, d in graph.degree()]))])
+    r = cc.spread(graph, it, steps=10, policy="remove", capacity=1, delay=0, seed=0)
+    assert r.items["flagged_step"].iloc[0] == 0
+    assert np.all(r.reach[2:, 0] == r.reach[1, 0])
+    none = cc.spread(graph, it, steps=10, policy="none", capacity=1, delay=0, seed=0)
+    assert none.items["reach"].iloc[0] > 3 * r.items["reach"].iloc[0]
+
+
+def test_true_items_are_never_flagged_and_policies_leave_them_alone(graph, items):
+    runs = {p: cc.spread(graph, items, policy=p, seed=3) for p in cc.POLICIES}
+    true = ~items["is_false"].to_numpy()
+    for r in runs.values():
+        assert (r.items.loc[true, "flagged_step"] == -1).all()
+        assert np.array_equal(r.reach[:, true], runs["none"].reach[:, true])
+
+
+def test_same_seed_same_cascades(graph, items):
+    a = cc.spread(graph, items, seed=5)
+    b = cc.spread(graph, items, seed=5)
+    c = cc.spread(graph, items, seed=6)
+    assert np.array_equal(a.reach, b.reach)
+    assert not np.array_equal(a.reach, c.reach)
+
+
+def test_false_items_travel_further_and_policies_cut_their_reach(graph, items):
+    table = cc.compare_policies(graph, items, seed=0)
+    assert table.loc["none", "false_reach"] > 3 * table.loc["none", "true_reach"]
+    assert (table.loc["remove", "false_reach"] < table.loc["downrank", "false_reach"]
+            < 0.6 * table.loc["none", "false_reach"])
+    chrono = cc.compare_policies(graph, items, policies=["none"], ranking="chronological")
+    assert chrono.loc["none", "false_reach"] < 0.6 * table.loc["none", "false_reach"]
+
+
+def test_longer_delays_and_less_capacity_let_more_through(graph, items):
+    def false_reach(**kw):
+        return cc.spread(graph, items, policy="remove", seed=0, **kw).summary()["false_reach"]
+    assert false_reach(delay=1) < false_reach(delay=4) < false_reach(delay=8)
+    assert false_reach(capacity=10) < false_reach(capacity=2) < false_reach(capacity=0)
+
+
+def test_bad_input(graph, items):
+    with pytest.raises(ValueError, match="unknown policy"):
+        cc.spread(graph, items, policy="ban")
+    with pytest.raises(ValueError, match="poster"):
+        cc.spread(nx.path_graph(3), items)
+    with pytest.raises(ValueError, match="columns"):
+        cc.spread(graph, items.drop(columns="pull"))
+
+
+def test_doctests():
+    assert doctest.testmod(cc).failed == 0
