@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"autograde wall time   {seconds:.1f} s  ({seconds / 60:.1f} min)")
     print(f"per submission        {seconds / n:.1f} s")
     print(f"scores                min {min(scores):g}, median {statistics.median(scores):g}, "
-          f"max {max(scores):g} of {max_score:g} autograded+manual points")
+          f"max {max(scores):g} of {max_score:g} (written answers count 0 until graded by hand)")
     print(f"cpu cores             {os.cpu_count()}")
     return 0
 

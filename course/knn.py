@@ -127,6 +127,9 @@ class _KNN(RatingModel):
         dev = np.divide(num, den, out=np.zeros_like(num), where=den > 1e-12)
         return self.user_means_[users][:, None] + dev
 
+    def _pairs(self, u: np.ndarray, i: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError  # pragma: no cover
+
     def _predict(self, u: np.ndarray, i: np.ndarray) -> np.ndarray:
         pred = np.full(len(u), self.global_mean_)
         known_u = u >= 0
@@ -134,9 +137,18 @@ class _KNN(RatingModel):
             pred[known_u] = self.user_means_[u[known_u]]
         both = known_u & (i >= 0)
         if both.any():
-            users, inverse = np.unique(u[both], return_inverse=True)
-            pred[both] = self.score(users)[inverse, i[both]]
+            # only the requested pairs: much cheaper than scoring every item
+            num, den = self._pairs(u[both], i[both])
+            pred[both] = self._combine(u[both], num[:, None], den[:, None])[:, 0]
         return pred
+
+
+def _groups(keys: np.ndarray):
+    """Yield (key, positions) for each distinct key, looping over groups, not elements."""
+    order = np.argsort(keys, kind="stable")
+    bounds = np.flatnonzero(np.diff(keys[order])) + 1
+    for group in np.split(order, bounds):
+        yield keys[group[0]], group
 
 
 class UserKNN(_KNN):
@@ -169,6 +181,20 @@ class UserKNN(_KNN):
                 num[:, i], den[:, i] = _vote(S[:, raters], C.data[C.indptr[i]:C.indptr[i + 1]],
                                              int(self.n_neighbors))
         return self._combine(users, num, den)
+
+    def _pairs(self, u: np.ndarray, i: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        users, row = np.unique(u, return_inverse=True)
+        S = similarity(self.X_, users, self.similarity, self.shrinkage)
+        S[np.arange(len(users)), users] = 0.0
+        num, den = np.zeros(len(u)), np.zeros(len(u))
+        C = self.by_item_
+        for item, at in _groups(i):
+            raters = C.indices[C.indptr[item]:C.indptr[item + 1]]
+            if len(raters):
+                num[at], den[at] = _vote(S[row[at]][:, raters],
+                                         C.data[C.indptr[item]:C.indptr[item + 1]],
+                                         int(self.n_neighbors))
+        return num, den
 
 
 class ItemKNN(_KNN):
@@ -204,3 +230,14 @@ class ItemKNN(_KNN):
                                            R.data[R.indptr[u]:R.indptr[u + 1]],
                                            int(self.n_neighbors))
         return self._combine(users, num, den)
+
+    def _pairs(self, u: np.ndarray, i: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        num, den = np.zeros(len(u)), np.zeros(len(u))
+        R = self.centred_
+        for user, at in _groups(u):
+            items = R.indices[R.indptr[user]:R.indptr[user + 1]]
+            if len(items):
+                num[at], den[at] = _vote(self.similarity_[i[at]][:, items],
+                                         R.data[R.indptr[user]:R.indptr[user + 1]],
+                                         int(self.n_neighbors))
+        return num, den

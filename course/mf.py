@@ -40,7 +40,6 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from course.baseline import fit_biases
 from course.recommender import RatingModel
 
 SOLVERS = ("sgd", "als")
@@ -79,8 +78,11 @@ def ridge_solve(A: sp.csr_matrix, F: np.ndarray, targets: np.ndarray,
     """
     k = F.shape[1]
     pattern = sp.csr_matrix((np.ones_like(targets), A.indices, A.indptr), shape=A.shape)
-    outer = (F[:, :, None] * F[:, None, :]).reshape(len(F), k * k)
-    gram = np.asarray(pattern @ outer).reshape(A.shape[0], k, k)
+    upper = np.triu_indices(k)           # Gram matrices are symmetric: build one triangle
+    flat = np.asarray(pattern @ (F[:, upper[0]] * F[:, upper[1]]))
+    gram = np.empty((A.shape[0], k, k))
+    gram[:, upper[0], upper[1]] = flat
+    gram[:, upper[1], upper[0]] = flat
     reg = np.asarray(reg, dtype=float)
     gram[:, np.arange(k), np.arange(k)] += reg if reg.ndim == 2 else reg[:, None]
     rhs = sp.csr_matrix((targets, A.indices, A.indptr), shape=A.shape) @ F
@@ -180,35 +182,33 @@ class MatrixFactorization(RatingModel):
     # -- alternating least squares -----------------------------------------------------------
     def _als(self, X: sp.csr_matrix, rows: np.ndarray, cols: np.ndarray) -> None:
         mu, r = self.global_mean_, X.data
-        n_u = np.diff(X.indptr).astype(float)
-        Xt = sp.csr_matrix(X.T)           # items x users, for the item step
-        to_t = sp.csr_matrix((np.arange(X.nnz, dtype=float) + 1, X.indices, X.indptr),
-                             shape=X.shape).T.tocsr()
-        order_t = to_t.data.astype(np.int64) - 1   # position in X.data of each entry of Xt
-        n_i = np.diff(Xt.indptr).astype(float)
-        n_u, n_i = n_u ** self.reg_power, n_i ** self.reg_power
+        # the item step works on the transposed matrix; order_t maps its entries to X.data
+        order_t = np.argsort(cols, kind="stable")
+        Xt = sp.csr_matrix((r[order_t], rows[order_t],
+                            np.r_[0, np.cumsum(np.bincount(cols, minlength=X.shape[1]))]),
+                           shape=X.shape[::-1])
+        r_t, rows_t = Xt.data, rows[order_t]
+        n_u = np.diff(X.indptr).astype(float) ** self.reg_power
+        n_i = np.diff(Xt.indptr).astype(float) ** self.reg_power
         reg = float(self.reg)
         reg_b = reg if self.reg_bias is None else float(self.reg_bias)
         k = int(self.n_factors)
-        coef_reg = np.r_[reg_b, np.full(k, reg)][None, :]
-        ones_u, ones_i = np.ones((X.shape[0], 1)), np.ones((X.shape[1], 1))
-        if self.biased and not (self.warm_start and np.any(self.user_bias_)):
-            _, self.user_bias_, self.item_bias_ = fit_biases(X, reg_user=reg_b, reg_item=reg_b)
+        if self.biased:   # unknowns (b, factors): penalties reg_b and reg, scaled per row
+            coef = np.r_[reg_b, np.full(k, reg)][None, :]
+            reg_u, reg_i = coef * n_u[:, None], coef * n_i[:, None]
+            F_i, F_u = np.ones((X.shape[1], k + 1)), np.ones((X.shape[0], k + 1))
         for _ in range(int(self.n_epochs)):
-            # user step: unknowns (b_u, p_u); features (1, q_i); target r - mu - b_i
             if self.biased:
-                F = np.hstack([ones_i, self.item_factors_])
-                W = ridge_solve(X, F, r - mu - self.item_bias_[cols], coef_reg * n_u[:, None])
+                # user step: unknowns (b_u, p_u); features (1, q_i); target r - mu - b_i
+                F_i[:, 1:] = self.item_factors_
+                W = ridge_solve(X, F_i, r - mu - self.item_bias_[cols], reg_u)
                 self.user_bias_, self.user_factors_ = W[:, 0].copy(), W[:, 1:].copy()
-            else:
-                self.user_factors_ = ridge_solve(X, self.item_factors_, r, reg * n_u)
-            # item step: unknowns (b_i, q_i); features (1, p_u); target r - mu - b_u
-            r_t, rows_t = r[order_t], rows[order_t]
-            if self.biased:
-                F = np.hstack([ones_u, self.user_factors_])
-                W = ridge_solve(Xt, F, r_t - mu - self.user_bias_[rows_t], coef_reg * n_i[:, None])
+                # item step: unknowns (b_i, q_i); features (1, p_u); target r - mu - b_u
+                F_u[:, 1:] = self.user_factors_
+                W = ridge_solve(Xt, F_u, r_t - mu - self.user_bias_[rows_t], reg_i)
                 self.item_bias_, self.item_factors_ = W[:, 0].copy(), W[:, 1:].copy()
             else:
+                self.user_factors_ = ridge_solve(X, self.item_factors_, r, reg * n_u)
                 self.item_factors_ = ridge_solve(Xt, self.user_factors_, r_t, reg * n_i)
             if self.track_loss:
                 self.history_.append(self._train_rmse(rows, cols, r))

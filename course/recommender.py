@@ -79,9 +79,16 @@ def interaction_matrix(ratings: pd.DataFrame, user_ids: np.ndarray | None = None
     check_ratings(ratings, rating=value is not None)
     users = ratings["user"].to_numpy()
     items = ratings["item"].to_numpy()
-    user_ids = np.unique(users) if user_ids is None else np.asarray(user_ids)
-    item_ids = np.unique(items) if item_ids is None else np.asarray(item_ids)
-    rows, cols = index_of(user_ids, users), index_of(item_ids, items)
+    if user_ids is None:
+        user_ids, rows = np.unique(users, return_inverse=True)
+    else:
+        user_ids = np.asarray(user_ids)
+        rows = index_of(user_ids, users)
+    if item_ids is None:
+        item_ids, cols = np.unique(items, return_inverse=True)
+    else:
+        item_ids = np.asarray(item_ids)
+        cols = index_of(item_ids, items)
     keep = (rows >= 0) & (cols >= 0)
     values = (np.ones(int(keep.sum())) if value is None
               else ratings[value].to_numpy(dtype=float)[keep])

@@ -193,6 +193,10 @@ def test_knn_matches_a_plain_python_reference(by_user):
             for i in range(9):
                 want = _knn_reference(D.astype(float), u, i, k, by_user)
                 assert scores[u, i] == pytest.approx(want), (k, u, i)
+        # predict() takes a cheaper path (only the requested pairs): same numbers
+        uu, ii = np.meshgrid(np.arange(12), np.arange(9), indexing="ij")
+        np.testing.assert_allclose(model.predict(uu.ravel(), ii.ravel()),
+                                   np.clip(scores.ravel(), 1, 5))
 
 
 def test_item_knn_prediction_by_hand():

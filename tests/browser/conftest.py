@@ -10,6 +10,7 @@ them. Playwright uses ``/usr/bin/chromium`` (``./run test`` installs it; we neve
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import shutil
@@ -35,6 +36,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-dev-shm-usage"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 START_TIMEOUT = 90.0
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker": {"autoStartDefaultKernel": True},
+    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false",
+                                                    "checkForUpdates": False},
+}
 # How the app is served (``./run voila`` must match): the course's Voila template (Voila's lab
 # template without the two stylesheets it fetches from a CDN) lives in apps/share/jupyter, which
 # JUPYTER_PATH adds to Jupyter's data directories; apps/etc/jupyter/voila.json (found through
@@ -144,6 +150,11 @@ def lab_server(server_home: Path) -> Iterator[Server]:
     token = secrets.token_hex(16)
     notebooks = server_home / "notebooks"
     shutil.copy(ROOT / "apps" / "playground.ipynb", notebooks / "playground.ipynb")
+    # Start the notebook's kernel without asking, and never offer to fetch news.
+    for plugin, settings in LAB_SETTINGS.items():
+        path = server_home / "lab-settings" / f"{plugin}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(settings))
     argv = [str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root",
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
             "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
@@ -211,3 +222,11 @@ def assert_clean(watched: Watched) -> None:
     assert not watched.console_errors, f"console errors: {watched.console_errors}"
     assert not watched.outside_requests, \
         f"requests to the internet (must work offline): {watched.outside_requests}"
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test item (``rep_call``) for failure screenshots."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

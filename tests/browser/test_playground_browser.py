@@ -13,7 +13,7 @@ from conftest import Watched, assert_clean
 pytestmark = pytest.mark.browser
 
 IMAGES = ".feed-playground img"
-RENDER_TIMEOUT = 120_000     # ms: the first view runs a simulation in a cold kernel
+RENDER_TIMEOUT = 60_000     # ms: the first view runs a simulation in a cold kernel
 
 
 def _wait_for_figures(page) -> list[str]:
@@ -60,7 +60,17 @@ def _check_slider_changes_figures(watched: Watched) -> None:
         timeout=30_000)
 
 
-def test_voila_app_renders_and_responds(voila_server, watched_page, artifacts):
+@pytest.fixture
+def screenshot_on_failure(watched_page, artifacts, request):
+    """Save what the browser showed when a test fails (next to the other artefacts)."""
+    yield
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        watched_page.page.screenshot(path=str(artifacts / f"{request.node.name}-failure.png"))
+
+
+def test_voila_app_renders_and_responds(voila_server, watched_page, artifacts,
+                                        screenshot_on_failure):
     page = watched_page.page
     page.goto(voila_server.url + "/", timeout=RENDER_TIMEOUT)
     _check_slider_changes_figures(watched_page)
@@ -68,16 +78,21 @@ def test_voila_app_renders_and_responds(voila_server, watched_page, artifacts):
     assert_clean(watched_page)
 
 
-def test_playground_in_jupyterlab(lab_server, watched_page, artifacts):
+def test_playground_in_jupyterlab(lab_server, watched_page, artifacts, screenshot_on_failure):
     page = watched_page.page
     page.goto(f"{lab_server.url}/lab/tree/playground.ipynb?token={lab_server.token}",
               timeout=RENDER_TIMEOUT)
     page.wait_for_function("() => window.jupyterapp && document.querySelector('.jp-Notebook')",
                            timeout=RENDER_TIMEOUT)
+    # Run the cells only once the kernel is up (running them earlier races its start).
     page.wait_for_function(
-        "() => document.querySelector('.jp-Notebook-ExecutionIndicator, "
-        ".jp-Toolbar-kernelStatus') !== null", timeout=RENDER_TIMEOUT)
-    page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        """() => {
+            const panel = window.jupyterapp.shell.currentWidget;
+            return panel && panel.sessionContext
+                && panel.sessionContext.kernelDisplayStatus === 'idle';
+        }""", timeout=RENDER_TIMEOUT)
+    # Start the run without awaiting it inside the page (evaluate has no timeout of its own).
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
     _check_slider_changes_figures(watched_page)
     page.screenshot(path=str(artifacts / "playground-jupyterlab.png"), full_page=False)
     assert_clean(watched_page)

@@ -1,0 +1,130 @@
+"""Self-checks for ``08-capstone``: the misinformation-reach figure, the learner's ranking policy,
+and what fact-checking does to sharing.
+
+``my_policy`` is checked in a small world (seed 5) against the plain engagement feed: it must
+be a valid, fair policy (no hidden information), cut misinformation reach at least in half and
+keep at least 80% of the engagement feed's satisfaction. The graded hidden tests ask the same
+in full-size worlds with other seeds.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+import scipy.sparse as sp
+
+from course import capstone, cascade
+from course.checks import exercise
+
+NB = "08-capstone"
+
+#: The policy's targets, relative to the engagement feed in the same world.
+MAX_REACH_RATIO = 0.5
+MIN_SATISFACTION_RATIO = 0.8
+CHECK_WORLD = dict(n_users=300, n_items=200, steps=15)
+CHECK_SEED = 5
+
+
+def _reach_cases() -> list[tuple[object, np.ndarray]]:
+    rng = np.random.default_rng(8)
+    dense = (rng.random((40, 30)) < 0.2).astype(float)
+    labels = rng.random(30) < 0.3
+    return [(dense, labels), (sp.csr_matrix(dense), labels),
+            (dense, np.zeros(30, dtype=bool))]
+
+
+@exercise(NB, "misinfo_reach", hints=[
+    "Look only at the columns of the false items: `consumed[:, item_false]`.",
+    "For each false item, what share of all users (rows) consumed it? Then average those "
+    "shares over the false items.",
+    "`(consumed[:, item_false] > 0).sum(axis=0)` counts the users per false item; divide by "
+    "the number of users, then take the mean. Return 0.0 when there are no false items.",
+])
+def _check_reach(func):
+    if not callable(func):
+        return "misinfo_reach should be a function misinfo_reach(consumed, item_false)"
+    toy = np.array([[1, 1, 0], [0, 1, 0], [0, 1, 1], [0, 0, 0]])
+    for consumed, labels in [(toy, np.array([True, False, True])), *_reach_cases()]:
+        value = func(consumed, labels)
+        if isinstance(value, np.ndarray) and value.size > 1:
+            return "return one number (the mean over false items), not one per item"
+        if value is None or not isinstance(value, numbers.Real | np.floating | np.ndarray):
+            return f"misinfo_reach should return a number, got {type(value).__name__}"
+        right = capstone.misinformation_reach(consumed, labels)
+        if not labels.any() and not np.isfinite(value):
+            return "with no false items the reach should be 0.0, not nan"
+        if not np.isclose(float(value), right, atol=1e-9):
+            if labels.any():
+                consumed_d = consumed.toarray() if sp.issparse(consumed) else consumed
+                share = consumed_d[:, labels].sum() / max(consumed_d.sum(), 1)
+                if np.isclose(float(value), share):
+                    return ("that is the false share of all consumption; the reach counts "
+                            "users: the share of users each false item reached")
+                if np.isclose(float(value), consumed_d[:, labels].sum(axis=0).mean()):
+                    return "divide each false item's count of users by the number of users"
+            return "not quite: check which axis you sum over and what you divide by"
+    return None
+
+
+@exercise(NB, "my_policy", hints=[
+    "Start from the plain engagement ranking `simulation.top_k(scores, world, k)` and change "
+    "the scores before ranking.",
+    "Clickbait and false stories have a large `world.item_pull`; worthwhile items a large "
+    "`world.item_quality`. Put both on the same scale as the scores (min-max per user).",
+    "For example: scaled scores + 0.5 * quality - 0.3 * pull / max pull, keeping -inf for "
+    "consumed items, then top_k.",
+])
+def _check_policy(func):
+    if not callable(func):
+        return "my_policy should be a function my_policy(scores, world, k)"
+    try:
+        capstone.check_policy(func)
+    except ValueError as err:
+        return str(err)
+    used = capstone.uses_hidden_information(func)
+    if used:
+        return (f"the policy reads {', '.join(used)}, which a platform cannot know while "
+                "ranking; use only the scores and the items' topic, slant, quality and pull")
+    base = capstone.evaluate(None, CHECK_SEED, **CHECK_WORLD)
+    mine = capstone.evaluate(func, CHECK_SEED, **CHECK_WORLD)
+    return judge(mine, base)
+
+
+def judge(mine, base) -> str | None:
+    """None when ``mine`` meets the targets against the engagement feed ``base``."""
+    if mine["misinformation_reach"] > MAX_REACH_RATIO * base["misinformation_reach"]:
+        return (f"misinformation reach {mine['misinformation_reach']:.3f} vs "
+                f"{base['misinformation_reach']:.3f} for the engagement feed: cut it at least "
+                "in half (what makes false items spread in this world?)")
+    if mine["satisfaction"] < MIN_SATISFACTION_RATIO * base["satisfaction"]:
+        return (f"satisfaction {mine['satisfaction']:.4f} vs {base['satisfaction']:.4f} for "
+                "the engagement feed: keep at least 80% of it (the scores still carry what "
+                "users like)")
+    return None
+
+
+@exercise(NB, "reach_cut", hints=[
+    "Run `cascade.spread(graph, items, policy=..., seed=seed)` twice: with the policy and with "
+    "'none'.",
+    "`.summary()['false_reach']` is the mean reach of the false items.",
+    "Return 1 - (false reach with the policy) / (false reach with 'none').",
+])
+def _check_reach_cut(func):
+    if not callable(func):
+        return "reach_cut should be a function reach_cut(graph, items, policy, seed=0)"
+    graph = cascade.make_social_graph(n_users=300, seed=4)
+    items = cascade.make_items(n_items=30, n_users=300, seed=4)
+    none = cascade.spread(graph, items, policy="none", seed=4).summary()["false_reach"]
+    for policy in ("remove", "downrank", "none"):
+        value = func(graph, items, policy, seed=4)
+        if value is None or not isinstance(value, numbers.Real | np.floating):
+            return f"reach_cut should return a number, got {type(value).__name__}"
+        cut = cascade.spread(graph, items, policy=policy, seed=4).summary()["false_reach"]
+        right = 1 - cut / none
+        if np.isclose(value, cut / none):
+            return "that is the share of reach that remains; the cut is 1 minus it"
+        if not np.isclose(value, right, atol=1e-9):
+            return (f"for policy={policy!r} the cut is not right: compare the false reach "
+                    "with the policy to the false reach with 'none', same seed")
+    return None
