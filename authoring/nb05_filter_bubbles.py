@@ -12,19 +12,19 @@ EXPECTED = {
     "homogenization_random": (0.06439, 1e-4),
     "homogenization_popularity": (0.32823, 1e-4),
     "homogenization_content": (0.11531, 1e-4),
-    "homogenization_mf": (0.2309, 0.05),
+    "homogenization_mf": (0.2574, 0.05),
     "homogenization_oracle": (0.19753, 1e-4),
     "relative_utility_random": (0.26937, 1e-4),
     "relative_utility_popularity": (0.29866, 1e-4),
-    "relative_utility_mf": (0.3938, 0.05),
+    "relative_utility_mf": (0.4523, 0.05),
     "group_distance_random": (0.71150, 1e-4),
     "group_distance_popularity": (0.70222, 1e-4),
     "group_distance_oracle": (0.87969, 1e-4),
     "exposure_gini_popularity": (0.95822, 1e-4),
     "ideology_gap_before": (1.02625, 1e-4),
-    "ideology_gap_after_drift": (0.9643, 0.03),
+    "ideology_gap_after_drift": (0.9574, 0.03),
     "topic_focus_before": (0.42866, 1e-4),
-    "topic_focus_after_drift": (0.4932, 0.03),
+    "topic_focus_after_drift": (0.4874, 0.03),
 }
 EXPECTED_FULL = {}
 WRONG_ANSWER = ("gini", """
@@ -570,8 +570,8 @@ def build() -> Notebook:
     """, model_answer="""
     Example: "Are bubbles worse in a more polarized society?" I set polarization=0.9 (groups
     centred at +-0.9 instead of +-0.5) for MF. Group distance of consumed slant rose from about
-    0.81 to about 1.41, while homogenization among similar users changed little (0.32 to 0.36)
-    and relative utility fell slightly (0.47 to 0.43), because users on the edges have fewer
+    0.80 to about 1.41, while homogenization among similar users changed little (0.36 to 0.38)
+    and relative utility fell somewhat (0.47 to 0.40), because users on the edges have fewer
     stories near their views. So the recommender does not create the polarization here; it
     passes the society's polarization on to what people read. On a real platform one would need
     the users' prior attitudes and an experiment (e.g. randomly assigning some users a

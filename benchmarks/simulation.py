@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -26,15 +27,15 @@ sys.path.insert(0, str(ROOT))
 def one(name: str, n_users: int, n_items: int, steps: int) -> dict:
     from course import simulation as sim
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     world = sim.make_world(n_users=n_users, n_items=n_items, seed=0)
     rec = sim.make_recommender(name, world, seed=0)
     result = sim.run(world, rec, steps=steps, seed=0, progress=False)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 ** 2  # KiB -> GiB
     last = result.metrics.iloc[-1]
     return {"recommender": name, "users": n_users, "items": n_items, "steps": steps,
-            "seconds": round(seconds, 2), "peak_GiB": round(peak, 3),
+            "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "peak_GiB": round(peak, 3),
             "homogenization": round(float(last["homogenization"]), 4),
             "relative_utility": round(float(last["relative_utility"]), 4)}
 
@@ -54,7 +55,10 @@ def main() -> None:
     if args.child:
         print(json.dumps(one(args.recommenders[0], args.users, args.items, args.steps)))
         return
-    print(f"{'recommender':<12}{'users':>7}{'items':>7}{'steps':>7}{'seconds':>9}"
+    load = os.getloadavg()[0]
+    print(f"load average before: {load:.2f} on {os.cpu_count()} CPUs (wall time suffers when "
+          "the machine is shared; CPU time much less)")
+    print(f"{'recommender':<12}{'users':>7}{'items':>7}{'steps':>7}{'wall s':>9}{'CPU s':>8}"
           f"{'peak GiB':>10}{'homog.':>8}{'rel. util.':>11}")
     for name in args.recommenders:
         out = subprocess.run([sys.executable, __file__, name, "--child", "--users",
@@ -65,7 +69,7 @@ def main() -> None:
             continue
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"{r['recommender']:<12}{r['users']:>7}{r['items']:>7}{r['steps']:>7}"
-              f"{r['seconds']:>9.2f}{r['peak_GiB']:>10.3f}{r['homogenization']:>8.3f}"
+              f"{r['seconds']:>9.2f}{r['cpu_seconds']:>8.2f}{r['peak_GiB']:>10.3f}{r['homogenization']:>8.3f}"
               f"{r['relative_utility']:>11.3f}")
 
 

@@ -36,8 +36,8 @@ from course.recommender import top_k
 __all__ = [
     "cosine_similarity", "mmr_rerank", "greedy_rerank", "item_distributions",
     "user_distributions", "list_distributions", "kl_miscalibration", "calibrated_rerank",
-    "epsilon_greedy", "ucb_bonus", "UCBExplorer", "perspective_quota", "blend_objectives",
-    "FeedPolicy", "reranker",
+    "epsilon_greedy", "ucb_bonus", "UCBExplorer", "perspective_quota", "cross_cutting_share",
+    "blend_objectives", "FeedPolicy", "reranker",
 ]
 
 
@@ -421,6 +421,24 @@ def perspective_quota(scores: np.ndarray, slant: np.ndarray, k: int,
     position = np.arange(order.shape[1])[None, :] + np.where(guaranteed, 0, order.shape[1])
     take = np.sort(np.argsort(position, axis=1, kind="stable")[:, :k], axis=1)
     return np.take_along_axis(order, take, axis=1)
+
+
+def cross_cutting_share(lists: np.ndarray, item_slant: np.ndarray,
+                        user_ideology: np.ndarray) -> float:
+    """Share of recommended items slanted to the *other* side from their user's ideology
+    ("cross-cutting" exposure, Bakshy, Messing & Adamic 2015). Items or users exactly at 0 are
+    on neither side, so never cross-cutting.
+
+    >>> cross_cutting_share(np.array([[0, 1], [0, 1]]), np.array([-0.5, 0.4]),
+    ...                     np.array([-0.2, 0.0]))
+    0.25
+    """
+    lists = np.asarray(lists, dtype=int)
+    user_ideology = np.asarray(user_ideology, dtype=float)
+    if lists.ndim != 2 or lists.shape[0] != user_ideology.shape[0]:
+        raise ValueError("lists must be n_users x k, with one ideology per user (row)")
+    sides = np.sign(np.asarray(item_slant, dtype=float))[lists] * np.sign(user_ideology)[:, None]
+    return float(np.mean(sides < 0))
 
 
 # -- engagement and satisfaction -------------------------------------------------------------------

@@ -115,13 +115,13 @@ def list_metrics(lists: np.ndarray, scores: np.ndarray, world: simulation.World,
     kept = np.take_along_axis(rel, lists, axis=1).sum(axis=1) / np.where(best > 0, best, 1.0)
     target = iv.user_distributions(history, world.item_topics)
     kl = iv.kl_miscalibration(target, iv.list_distributions(lists, world.item_topics))
-    cross = np.sign(world.item_slant[lists]) * np.sign(world.user_ideology)[:, None] < 0
     return pd.Series({
         "relevance kept": float(kept.mean()),
         "satisfaction": float(world.utility(users, lists).mean()),
         "topic diversity": intra_list_diversity(lists, pd.DataFrame(world.item_topics)),
         "miscalibration (KL)": float(kl.mean()),
-        "cross-cutting share": float(cross.mean()),
+        "cross-cutting share": iv.cross_cutting_share(lists, world.item_slant,
+                                                      world.user_ideology),
         "misinformation share": float(world.item_false[lists].mean()),
     })
 
@@ -245,14 +245,15 @@ class Playground:
     def list_figure(self, metrics: pd.Series | None = None) -> Figure:
         """Bar chart of the list view: the plain feed against yours.
 
-        The figure is kept and only its bars and labels change between calls (for the same
-        algorithm), which keeps a redraw fast.
+        The figure is kept, and only the bars and labels of your feed change between calls
+        for the same algorithm (the axis range is fixed per algorithm; a longer bar is cut at
+        the edge, its label still gives the value), so :meth:`list_png` can redraw just those.
         """
         metrics = self.list_metrics() if metrics is None else metrics
         algorithm = self.settings.algorithm
-        base = self.baseline(algorithm)["list_metrics"]
-        high = max(1.0, float(np.nanmax(np.r_[metrics, base])) * 1.15)
         if self._list_plot is None or self._list_plot["algorithm"] != algorithm:
+            base = self.baseline(algorithm)["list_metrics"]
+            use_course_style()
             fig = Figure(figsize=(6.4, 3.4), dpi=80)
             FigureCanvasAgg(fig)
             ax = fig.add_subplot()
@@ -262,19 +263,40 @@ class Playground:
                            label="your feed")
             texts = [ax.text(0, yy, "", va="center", fontsize=8) for yy in y - 0.2]
             ax.set_yticks(y, LIST_METRICS, fontsize=9)
+            high = max(1.25, 1.3 * float(np.nanmax(base)))
+            ax.set_xlim(0, high)
             label(ax, f"The recommended lists now ({algorithm})", "value (mean over users)", "")
-            ax.legend(loc="lower right", fontsize=8)
-            fig.subplots_adjust(left=0.3, right=0.97, top=0.9, bottom=0.15)
+            fig.legend(loc="lower right", ncols=2, fontsize=8, frameon=False)
+            fig.subplots_adjust(left=0.3, right=0.97, top=0.9, bottom=0.22)
             self._list_plot = {"algorithm": algorithm, "fig": fig, "ax": ax, "bars": bars,
-                               "texts": texts}
+                               "texts": texts, "high": high, "background": None}
         plot = self._list_plot
         for bar, text, value in zip(plot["bars"], plot["texts"], metrics.to_numpy(),
                                     strict=True):
-            bar.set_width(value)
-            text.set_x(value)
+            shown = min(float(value), 0.88 * plot["high"])
+            bar.set_width(shown)
+            text.set_x(shown)
             text.set_text(f" {value:.2f}")
-        plot["ax"].set_xlim(0, high)
         return plot["fig"]
+
+    def list_png(self, metrics: pd.Series | None = None) -> bytes:
+        """The list view as PNG bytes, redrawing only what changed (blitting onto a saved
+        background of axes, labels and the plain feed's bars)."""
+        fig = self.list_figure(metrics)
+        plot = self._list_plot
+        canvas = fig.canvas
+        dynamic = [*plot["bars"], *plot["texts"]]
+        if plot["background"] is None:
+            for artist in dynamic:
+                artist.set_visible(False)
+            canvas.draw()
+            plot["background"] = canvas.copy_from_bbox(fig.bbox)
+            for artist in dynamic:
+                artist.set_visible(True)
+        canvas.restore_region(plot["background"])
+        for artist in dynamic:
+            plot["ax"].draw_artist(artist)
+        return _rgba_to_png(canvas.buffer_rgba())
 
     def simulation_figure(self, metrics: pd.DataFrame | None = None) -> Figure:
         """Line charts of the simulation view: bubble metrics per step, plain feed dashed (the
@@ -283,6 +305,7 @@ class Playground:
         algorithm = self.settings.algorithm
         if self._sim_plot is None or self._sim_plot["algorithm"] != algorithm:
             base = self.baseline(algorithm)["metrics"]
+            use_course_style()
             fig = Figure(figsize=(8, 4.6), dpi=80)
             FigureCanvasAgg(fig)
             axes = fig.subplots(2, 2, sharex=True)
@@ -319,7 +342,7 @@ class Playground:
         """Recompute and redraw the list view; returns the seconds it took."""
         start = time.perf_counter()
         metrics = self.list_metrics()
-        png = self._png(self.list_figure(metrics))
+        png = self.list_png(metrics)
         if self._ui is not None:
             self._ui["list"].value = png
             self._ui["table"].value = metrics.to_frame("your feed").assign(
@@ -360,7 +383,6 @@ class Playground:
 
         if self._ui is not None:
             return self._ui["box"]
-        use_course_style()
         style = {"description_width": "150px"}
         layout = w.Layout(width="380px")
 
@@ -419,7 +441,8 @@ class Playground:
         reset.on_click(plain)
         self.update_list()
         self.update_simulation()
-        controls = w.VBox([w.HTML("<b>Knobs</b>"), *knobs.values(), reset, status])
+        controls = w.VBox([w.HTML("<b>Knobs</b>"), *knobs.values(), reset, status],
+                          layout=w.Layout(min_width="400px"))
         box = w.VBox([
             w.HBox([controls, list_view]),
             sim_view,
@@ -433,6 +456,16 @@ class Playground:
         from IPython.display import display
 
         display(self.widget())
+
+
+def _rgba_to_png(rgba: memoryview) -> bytes:
+    """Encode an RGBA canvas buffer as PNG (fast compression: the image is sent, not stored)."""
+    from PIL import Image
+
+    array = np.asarray(rgba)
+    buffer = io.BytesIO()
+    Image.fromarray(array[..., :3]).save(buffer, format="PNG", compress_level=1)
+    return buffer.getvalue()
 
 
 def playground(algorithm: str = DEFAULT_ALGORITHM, **options: Any) -> Playground:

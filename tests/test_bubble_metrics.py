@@ -71,3 +71,21 @@ def test_polarization_measures():
 
 def test_doctests():
     assert doctest.testmod(bm).failed == 0
+
+
+def test_notebook_05_checkers_accept_the_reference_and_catch_mistakes():
+    from course import checks
+
+    def check(name, value):
+        return checks.status(name, {name: value}, notebook="05-filter-bubbles")[0]
+
+    assert check("topic_diversity", bm.normalized_entropy) == checks.RIGHT
+    assert check("jaccard", bm.jaccard) == checks.RIGHT
+    assert check("gini", bm.gini) == checks.RIGHT
+    unsorted = lambda x: float(np.sum((2 * np.arange(1, len(x) + 1) - len(x) - 1)  # noqa: E731
+                                      * np.asarray(x, float)) / (len(x) * max(np.sum(x), 1)))
+    assert check("gini", unsorted) == checks.WRONG
+    assert check("jaccard", lambda a, b: len(set(a) & set(b)) / max(len(set(a)), 1)) == \
+        checks.WRONG
+    unnormalized = lambda c: bm.normalized_entropy(c) * np.log(np.shape(c)[1])  # noqa: E731
+    assert check("topic_diversity", unnormalized) == checks.WRONG

@@ -116,3 +116,22 @@ def test_bad_input(graph, items):
 
 def test_doctests():
     assert doctest.testmod(cc).failed == 0
+
+
+def test_notebook_07_checkers_accept_the_reference_and_catch_mistakes():
+    from course import checks
+
+    def check(name, value):
+        return checks.status(name, {name: value}, notebook="07-misinformation")[0]
+
+    assert check("see_probability", cc.see_probability) == checks.RIGHT
+    assert check("see_probability",
+                 lambda c, v: np.minimum(1, c * np.asarray(v)[:, None])) == checks.WRONG
+    assert check("fact_check_queue", cc.fact_check_queue) == checks.RIGHT
+    assert check("fact_check_queue", lambda r, e, c: np.flatnonzero(e)[:c]) == checks.WRONG
+
+    def share(reach, is_false):
+        return reach[is_false].sum() / reach.sum()
+
+    assert check("exposure_share", share) == checks.RIGHT
+    assert check("exposure_share", lambda r, f: r[f].sum()) == checks.WRONG

@@ -177,6 +177,17 @@ def test_perspective_quota():
     assert iv.perspective_quota(scores, slant, 6, 0.5).tolist() == [[0, 1, 2, 3, 4, 5]]
 
 
+def test_cross_cutting_share_by_hand():
+    slant = np.array([-0.8, -0.1, 0.0, 0.3])
+    ideology = np.array([-0.5, 0.6, 0.0])
+    lists = np.array([[0, 3], [0, 1], [3, 0]])
+    # user 0 (left): item 3 crosses; user 1 (right): both cross; user 2 (centre): none -> 3/6
+    assert iv.cross_cutting_share(lists, slant, ideology) == pytest.approx(0.5)
+    assert iv.cross_cutting_share(np.array([[2, 2]]), slant, ideology[:1]) == 0.0
+    with pytest.raises(ValueError, match="one ideology per user"):
+        iv.cross_cutting_share(lists, slant, ideology[:2])
+
+
 def test_quota_balances_many_users():
     rng = np.random.default_rng(4)
     slant = rng.uniform(-1, 1, 200)

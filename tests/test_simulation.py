@@ -217,3 +217,36 @@ def test_random_recommender_protocol():
 
 def test_doctests():
     assert doctest.testmod(sim).failed == 0
+
+
+def test_top_k_agrees_with_the_recommenders_top_k_including_ties():
+    from course.recommender import top_k as plain_top_k
+
+    rng = np.random.default_rng(0)
+    tied = rng.integers(0, 5, (1500, 60)).astype(np.float32)       # many ties
+    assert np.array_equal(sim.top_k(tied, None, 7), plain_top_k(tied, 7))
+    assert np.array_equal(sim.top_k(tied, None, 60), plain_top_k(tied, 60))
+    with pytest.raises(ValueError, match="k must be"):
+        sim.top_k(tied, None, 61)
+
+
+def test_the_course_recommenders_and_rerankers_plug_in():
+    from course import interventions
+
+    world = sim.make_world(n_users=200, n_items=120, seed=2)
+    for name in sim.RECOMMENDERS:
+        r = sim.run(world, sim.make_recommender(name, world), steps=4, progress=False)
+        assert r.metrics["click_rate"].between(0, 1).all(), name
+    quota = interventions.reranker("quota", min_share=0.5)
+    shown = []
+
+    def recording(scores, w, k):
+        slates = quota(scores, w, k)
+        shown.append(slates)
+        return slates
+
+    sim.run(world, sim.make_recommender("popularity", world), steps=3, reranker=recording,
+            warmup_steps=0, progress=False)
+    # an even split of perspectives: 5 of the 10 slots on each side of the slant axis
+    left = (world.item_slant[np.concatenate(shown)] < 0).sum(axis=1)
+    assert np.all(left == 5)

@@ -97,3 +97,23 @@ def test_examination_probability_validates():
 
 def test_doctests():
     assert doctest.testmod(um).failed == 0
+
+
+def test_notebook_04_checkers_accept_the_reference_and_catch_mistakes():
+    from course import checks
+
+    def check(name, value):
+        return checks.status(name, {name: value}, notebook="04-optimizing-for-engagement")[0]
+
+    assert check("expected_clicks", lambda c, e: (c * e).sum(axis=1)) == checks.RIGHT
+    assert check("expected_clicks", lambda c, e: c.sum(axis=1)) == checks.WRONG
+    assert check("pareto_mask", um.pareto_mask) == checks.RIGHT
+    assert check("pareto_mask", lambda e, s: np.ones(len(e), bool)) == checks.WRONG
+
+    def bias(log):
+        ctr = ctr_by_position(log)["ctr"].to_numpy()
+        return ctr / ctr[0]
+
+    assert check("position_bias", bias) == checks.RIGHT
+    assert check("position_bias", lambda log: ctr_by_position(log)["ctr"].to_numpy()) == \
+        checks.WRONG
