@@ -17,7 +17,17 @@ EXPECTED = {
     "best_blend_within_5pct": (0.3, 1e-9),
     "satisfaction_gain_within_5pct": (1.47566, 1e-4),
 }
-EXPECTED_FULL = {}
+EXPECTED_FULL = {
+    "click_satisfaction_correlation": (0.21831150648395453, 0.0001),
+    "position_bias_at_5": (0.19584055459272098, 0.0001),
+    "clicks_engagement_ranking": (2.3280049490329517, 0.0001),
+    "clicks_satisfaction_ranking": (1.8579636902729313, 0.0001),
+    "satisfaction_engagement_ranking": (0.5366655761968916, 0.0001),
+    "satisfaction_satisfaction_ranking": (3.446166404403598, 0.0001),
+    "clickbait_share_engagement_ranking": (0.9281330850143656, 0.0001),
+    "best_blend_within_5pct": (0.30000000000000004, 0.0001),
+    "satisfaction_gain_within_5pct": (1.6399818822381964, 0.0001),
+}
 WRONG_ANSWER = ("expected_clicks", """
 def expected_clicks(click_in_order, examination):
     return np.asarray(click_in_order).sum(axis=1)   # forgets that users do not look everywhere

@@ -26,7 +26,24 @@ EXPECTED = {
     "topic_focus_before": (0.42866, 1e-4),
     "topic_focus_after_drift": (0.4874, 0.03),
 }
-EXPECTED_FULL = {}
+EXPECTED_FULL = {
+    "homogenization_random": (0.06924701926209115, 0.0001),
+    "homogenization_popularity": (0.35056000496784123, 0.0001),
+    "homogenization_content": (0.09158132722078181, 0.0001),
+    "homogenization_mf": (0.35525839283821153, 0.05),
+    "homogenization_oracle": (0.13873515366403177, 0.0001),
+    "relative_utility_random": (0.25157344006419174, 0.0001),
+    "relative_utility_popularity": (0.2575112164109768, 0.0001),
+    "relative_utility_mf": (0.4664779868700053, 0.05),
+    "group_distance_random": (0.745175245118387, 0.0001),
+    "group_distance_popularity": (0.6376131449083702, 0.0001),
+    "group_distance_oracle": (0.8962005068872227, 0.0001),
+    "exposure_gini_popularity": (0.98481, 0.0001),
+    "ideology_gap_before": (0.9861878382438346, 0.0001),
+    "ideology_gap_after_drift": (0.8593191662969768, 0.03),
+    "topic_focus_before": (0.4319209636312708, 0.0001),
+    "topic_focus_after_drift": (0.6616725294136278, 0.03),
+}
 WRONG_ANSWER = ("gini", """
 def gini(values):
     x = np.asarray(values, dtype=float)

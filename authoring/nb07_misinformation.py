@@ -19,7 +19,19 @@ EXPECTED = {
     "false_reach_fast_small": (43.9375, 1e-9),
     "false_reach_slow_large": (147.5625, 1e-9),
 }
-EXPECTED_FULL = {}
+EXPECTED_FULL = {
+    "mean_degree": (7.975, 0.0001),
+    "max_degree": (209, 0),
+    "false_reach_engagement": (599.9, 0.0001),
+    "true_reach_engagement": (62.75625, 0.0001),
+    "false_reach_chronological": (163.375, 0.0001),
+    "false_share_engagement": (0.7049975027176308, 0.0001),
+    "false_reach_none": (599.9, 0.0001),
+    "false_reach_downrank": (251.4, 0.0001),
+    "false_reach_remove": (209.275, 0.0001),
+    "false_reach_fast_small": (112.65, 0.0001),
+    "false_reach_slow_large": (510.525, 0.0001),
+}
 WRONG_ANSWER = ("see_probability", """
 def see_probability(sharing_friends, visibility):
     # adds up the chances of each share instead of combining them

@@ -74,7 +74,8 @@ def markdown(table: pd.DataFrame, digits: int = 4) -> str:
 
 
 def best_mf() -> MatrixFactorization:
-    """The course's best rating model (tuned on two folds of a different seed)."""
+    """The course's best rating model (hyperparameters tuned on folds 1-2 of this 5-fold split,
+    so its RMSE is slightly optimistic; on the notebook's own 80/20 split it scores 0.903)."""
     return MatrixFactorization(n_factors=10, n_epochs=10, solver="als", reg=1.2, reg_bias=0.48,
                                reg_power=0.5, seed=SEED)
 

@@ -9,9 +9,13 @@ plug into the simulation, whose re-ranker protocol is ``rerank(scores, world, k)
 * :func:`mmr_rerank`: maximal marginal relevance (Carbonell & Goldstein 1998), a diversity knob.
 * :func:`calibrated_rerank`: calibrated recommendations (Steck 2018): the list's mix of genres or
   topics should match the user's history, measured by :func:`kl_miscalibration`.
+  (:func:`greedy_rerank` is the greedy list builder behind both, and can do both at once.)
 * :func:`epsilon_greedy` and :class:`UCBExplorer`: exploration, random and optimistic.
-* :func:`perspective_quota`: a "mix of perspectives" rule on the slant of news items.
+* :func:`perspective_quota`: a "mix of perspectives" rule on the slant of news items, and
+  :func:`cross_cutting_share` to measure the exposure it creates.
 * :func:`blend_objectives`: rank by a blend of predicted engagement and satisfaction.
+* :class:`FeedPolicy`: all of the above in one re-ranker, each knob at 0 meaning "off" (what
+  the playground, :mod:`course.playground`, turns).
 
 Example
 -------
@@ -496,6 +500,9 @@ class FeedPolicy:
     4. ``quota``: :func:`perspective_quota` with ``min_share = quota`` (at most 0.5);
     5. ``explore="epsilon"``: :func:`epsilon_greedy` with ``epsilon = exploration``.
 
+    The greedy step considers each user's ``pool`` best items (50: plenty for lists of 10, and
+    it keeps a simulation step fast).
+
     >>> from types import SimpleNamespace
     >>> world = SimpleNamespace(item_topics=np.eye(2)[[0, 0, 1, 1]], item_quality=np.ones(4),
     ...                         item_slant=np.array([-0.5, -0.4, 0.3, 0.6]))
@@ -506,7 +513,7 @@ class FeedPolicy:
 
     def __init__(self, diversity: float = 0.0, calibration: float = 0.0, quota: float = 0.0,
                  exploration: float = 0.0, explore: str = "epsilon", blend: float = 0.0,
-                 seed: int = 0) -> None:
+                 seed: int = 0, pool: int = 50) -> None:
         if explore not in ("epsilon", "ucb"):
             raise ValueError(f"explore={explore!r}: use 'epsilon' (epsilon-greedy) or 'ucb'")
         self.diversity = _check_weight("diversity", diversity)
@@ -514,7 +521,7 @@ class FeedPolicy:
         self.quota = _check_weight("quota", quota, 0.0, 0.5)
         self.exploration = _check_weight("exploration", exploration)
         self.blend = _check_weight("blend", blend)
-        self.explore, self.seed = explore, seed
+        self.explore, self.seed, self.pool = explore, seed, int(pool)
         self.rng_ = np.random.default_rng(seed)
         self.explorer_ = UCBExplorer(c=self.exploration)
         self._similarity: tuple[int, np.ndarray] | None = None
@@ -541,7 +548,7 @@ class FeedPolicy:
                                   similarity=self._similarity_of(features)
                                   if self.diversity > 0 else None,
                                   calibration=self.calibration, item_features=features,
-                                  target=target)
+                                  target=target, pool=max(self.pool, k))
             scores = _list_first(lists, scores)
         if self.quota > 0:
             lists = perspective_quota(scores, world.item_slant, k, self.quota)

@@ -76,18 +76,25 @@ def ridge_solve(A: sp.csr_matrix, F: np.ndarray, targets: np.ndarray,
     (n_rows x n_cols(F)) solutions. The Gram matrices ``sum_i F_i F_i^T`` of all rows come from
     one sparse x dense product with the outer products ``F_i F_i^T``: no Python loop.
     """
+    pattern = sp.csr_matrix((np.ones(A.nnz), A.indices, A.indptr), shape=A.shape)
+    values = sp.csr_matrix((np.asarray(targets, dtype=float), A.indices, A.indptr),
+                           shape=A.shape)
+    return _ridge(pattern, values, F, reg)
+
+
+def _ridge(pattern: sp.csr_matrix, values: sp.csr_matrix, F: np.ndarray,
+           reg: np.ndarray) -> np.ndarray:
+    """:func:`ridge_solve` on prebuilt matrices (``pattern``: ones, ``values``: targets)."""
     k = F.shape[1]
-    pattern = sp.csr_matrix((np.ones_like(targets), A.indices, A.indptr), shape=A.shape)
     upper = np.triu_indices(k)           # Gram matrices are symmetric: build one triangle
-    flat = np.asarray(pattern @ (F[:, upper[0]] * F[:, upper[1]]))
-    gram = np.empty((A.shape[0], k, k))
+    flat = pattern @ (F[:, upper[0]] * F[:, upper[1]])
+    gram = np.empty((pattern.shape[0], k, k))
     gram[:, upper[0], upper[1]] = flat
     gram[:, upper[1], upper[0]] = flat
     reg = np.asarray(reg, dtype=float)
-    gram[:, np.arange(k), np.arange(k)] += reg if reg.ndim == 2 else reg[:, None]
-    rhs = sp.csr_matrix((targets, A.indices, A.indptr), shape=A.shape) @ F
     # rows without data (or with reg 0 and too little data) get a tiny ridge to stay solvable
-    gram[:, np.arange(k), np.arange(k)] += 1e-10
+    gram[:, np.arange(k), np.arange(k)] += (reg if reg.ndim == 2 else reg[:, None]) + 1e-10
+    rhs = values @ F
     return np.linalg.solve(gram, rhs[:, :, None])[:, :, 0]
 
 
@@ -188,6 +195,10 @@ class MatrixFactorization(RatingModel):
                             np.r_[0, np.cumsum(np.bincount(cols, minlength=X.shape[1]))]),
                            shape=X.shape[::-1])
         r_t, rows_t = Xt.data, rows[order_t]
+        # the sparse patterns are fixed: build them once, refill the targets every step
+        P, Pt = X.copy(), Xt.copy()
+        P.data[:], Pt.data[:] = 1.0, 1.0
+        T, Tt = X.copy(), Xt.copy()
         n_u = np.diff(X.indptr).astype(float) ** self.reg_power
         n_i = np.diff(Xt.indptr).astype(float) ** self.reg_power
         reg = float(self.reg)
@@ -201,15 +212,17 @@ class MatrixFactorization(RatingModel):
             if self.biased:
                 # user step: unknowns (b_u, p_u); features (1, q_i); target r - mu - b_i
                 F_i[:, 1:] = self.item_factors_
-                W = ridge_solve(X, F_i, r - mu - self.item_bias_[cols], reg_u)
+                T.data[:] = r - mu - self.item_bias_[cols]
+                W = _ridge(P, T, F_i, reg_u)
                 self.user_bias_, self.user_factors_ = W[:, 0].copy(), W[:, 1:].copy()
                 # item step: unknowns (b_i, q_i); features (1, p_u); target r - mu - b_u
                 F_u[:, 1:] = self.user_factors_
-                W = ridge_solve(Xt, F_u, r_t - mu - self.user_bias_[rows_t], reg_i)
+                Tt.data[:] = r_t - mu - self.user_bias_[rows_t]
+                W = _ridge(Pt, Tt, F_u, reg_i)
                 self.item_bias_, self.item_factors_ = W[:, 0].copy(), W[:, 1:].copy()
             else:
-                self.user_factors_ = ridge_solve(X, self.item_factors_, r, reg * n_u)
-                self.item_factors_ = ridge_solve(Xt, self.user_factors_, r_t, reg * n_i)
+                self.user_factors_ = _ridge(P, X, self.item_factors_, reg * n_u)
+                self.item_factors_ = _ridge(Pt, Xt, self.user_factors_, reg * n_i)
             if self.track_loss:
                 self.history_.append(self._train_rmse(rows, cols, r))
 

@@ -31,6 +31,7 @@ import asyncio
 import io
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from typing import Any
@@ -404,7 +405,9 @@ class Playground:
                                   "epsilon (share of random slots) or the UCB bonus c"),
             "explore": w.ToggleButtons(options=[("ε-greedy", "epsilon"), ("UCB bandit", "ucb")],
                                        value=s.explore, description="Explore with",
-                                       style={**style, "button_width": "100px"}),
+                                       style={**style, "button_width": "95px"},
+                                       layout=w.Layout(width="400px", display="flex",
+                                                       flex_flow="row")),
             "quota": slider("Perspective quota", s.quota, 0.5,
                             "minimum share of the list from each side of the slant axis"),
             "blend": slider("Satisfaction weight", s.blend, 1.0,
@@ -418,8 +421,22 @@ class Playground:
         status = w.HTML()
         self._ui = {"knobs": knobs, "list": list_view, "simulation": sim_view, "table": table,
                     "status": status}
-        later = Debouncer(self.update_simulation, self.debounce)
-        soon = Debouncer(self.update_list, min(self.debounce, 0.05))
+        def shown(update: str) -> Callable[[], None]:
+            # A debounced update runs outside any cell: report a failure in the widget (and the
+            # log) instead of losing it. In a batch run it propagates, so a test sees it.
+            def run() -> None:
+                try:
+                    getattr(self, update)()
+                except Exception as err:
+                    status.value = (f"<b>Could not update the view</b>: {type(err).__name__}: "
+                                    f"{err}")
+                    if is_batch_run():
+                        raise
+                    traceback.print_exc()
+            return run
+
+        later = Debouncer(shown("update_simulation"), self.debounce)
+        soon = Debouncer(shown("update_list"), min(self.debounce, 0.05))
 
         def changed(change: dict) -> None:
             name = change["owner"]._playground_knob

@@ -40,6 +40,7 @@ USERNAME = re.compile(r"[a-z_][a-z0-9_-]{0,30}")
 STUDENT_DISABLED_LAB_PLUGINS = {
     "@jupyter/nbgrader:formgrader": True,
     "@jupyter/nbgrader:create-assignment": True,
+    "@jupyter/nbgrader:course-list": True,
 }
 
 

@@ -49,8 +49,9 @@ def test_hidden_information_is_detected():
     def reads_labels(scores, world, k):
         return simulation.top_k(np.where(world.item_false, -1.0, scores), world, k)
 
-    def reads_ideology(scores, world, k):
-        return simulation.top_k(scores + world.user_ideology[:, None], world, k)
+    def reads_ideology(scores, world, k):     # matches slant to each user's true ideology
+        gap = np.abs(world.item_slant[None, :] - world.user_ideology[:, None])
+        return simulation.top_k(scores - gap, world, k)
 
     assert capstone.uses_hidden_information(reads_labels) == ["item_false"]
     assert capstone.uses_hidden_information(reads_ideology) == ["user_ideology"]

@@ -284,9 +284,9 @@ def test_feed_policy_knobs_match_the_single_interventions():
     history = iv.user_distributions(np.isneginf(scores), world.item_topics)
     sim = iv.cosine_similarity(world.item_topics)
     same = [(iv.FeedPolicy(), top_k(scores, 6)),
-            (iv.FeedPolicy(diversity=0.4), iv.mmr_rerank(scores, sim, 6, lam=0.6)),
+            (iv.FeedPolicy(diversity=0.4), iv.mmr_rerank(scores, sim, 6, lam=0.6, pool=50)),
             (iv.FeedPolicy(calibration=0.5),
-             iv.calibrated_rerank(scores, world.item_topics, history, 6, lam=0.5)),
+             iv.calibrated_rerank(scores, world.item_topics, history, 6, lam=0.5, pool=50)),
             (iv.FeedPolicy(quota=0.5), iv.perspective_quota(scores, world.item_slant, 6, 0.5)),
             (iv.FeedPolicy(exploration=0.3, seed=4),
              iv.epsilon_greedy(scores, 6, 0.3, np.random.default_rng(4))),
@@ -305,7 +305,7 @@ def test_feed_policy_combines_mmr_and_quota():
     scores = rng.random((40, 60)) + 2 * (world.item_slant < 0)         # left items score higher
     lists = iv.FeedPolicy(diversity=0.5, quota=0.3)(scores, world, 10)
     assert ((world.item_slant[lists] > 0).sum(axis=1) >= 3).all()
-    mmr = iv.mmr_rerank(scores, iv.cosine_similarity(world.item_topics), 10, lam=0.5)
+    mmr = iv.mmr_rerank(scores, iv.cosine_similarity(world.item_topics), 10, lam=0.5, pool=50)
     # the quota keeps MMR's first seven picks (in order) and swaps in three right-leaning items
     assert (lists[:, :7] == mmr[:, :7]).all()
     with pytest.raises(ValueError, match="quota"):
@@ -340,3 +340,21 @@ def test_one_genre_shortcut_matches_general_calibration(monkeypatch):
     dense = iv.greedy_rerank(scores, 10, calibration=0.6, diversity=0.2, item_features=topics,
                              target=target, similarity=iv.cosine_similarity(topics))
     assert (fast == dense).all()
+
+
+def test_rerankers_work_on_a_course_recommender():
+    # Popularity on a toy ratings table: items 10 and 20 (both drama) are the most popular,
+    # item 30 (comedy) next. Re-ranking its scores makes room for the comedy.
+    from course.popularity import Popularity
+
+    ratings = pd.DataFrame({"user": [1, 2, 3, 1, 2, 3, 1, 2],
+                            "item": [10, 10, 10, 20, 20, 20, 30, 30],
+                            "rating": [5, 4, 4, 3, 4, 5, 2, 3]})
+    model = Popularity().fit(ratings)
+    scores = model.score(np.arange(model.n_users_))            # (3 users, 3 items)
+    genres = np.array([[1, 0], [1, 0], [0, 1]])                 # items 10, 20: drama; 30: comedy
+    assert (top_k(scores, 2) == [0, 1]).all()
+    mmr = iv.mmr_rerank(scores, iv.cosine_similarity(genres), 2, lam=0.3)
+    assert (model.item_ids_[mmr] == [10, 30]).all()
+    calibrated = iv.calibrated_rerank(scores, genres, np.full((3, 2), 0.5), 2, lam=0.5)
+    assert (model.item_ids_[calibrated] == [10, 30]).all()

@@ -100,6 +100,19 @@ def test_widget_updates_the_figures_when_a_knob_moves(pg):
     assert ui["knobs"]["diversity"].value == 0.0
 
 
+def test_a_failing_update_is_shown_in_the_widget(monkeypatch):
+    pg = Playground("popularity", **SMALL)
+    ui = pg.widget() and pg._ui
+
+    def broken() -> float:
+        raise RuntimeError("simulated failure")
+
+    monkeypatch.setattr(pg, "update_list", broken)
+    with pytest.raises(RuntimeError):                 # batch run: the error propagates
+        ui["knobs"]["quota"].value = 0.2
+    assert "simulated failure" in ui["status"].value
+
+
 def test_debouncer_collapses_a_burst(monkeypatch):
     monkeypatch.delenv("COURSE_BATCH_RUN", raising=False)
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
@@ -117,3 +130,31 @@ def test_bad_input_says_what_to_do():
         Playground("magic", **SMALL)
     with pytest.raises(ValueError, match="quota"):
         Playground("popularity", quota=0.9, **SMALL)
+
+
+def test_voila_template_is_the_lab_template_without_cdn_links():
+    """The app's template must load nothing from the internet, and otherwise stay Voila's own
+    lab template (a Voila upgrade that changes it shows up here)."""
+    import sys
+    from pathlib import Path
+
+    ours = (Path(__file__).parents[1] / "apps" / "share" / "jupyter" / "voila" / "templates"
+            / "inside-the-feed" / "index.html.j2").read_text().splitlines()
+    stock = (Path(sys.prefix) / "share" / "jupyter" / "voila" / "templates" / "lab"
+             / "index.html.j2").read_text().splitlines()
+    loads = [line for line in ours if ("href=" in line or "src=" in line) and "//" in line]
+    assert not loads, f"the template loads from the internet: {loads}"
+    assert ours[1:] == [line for line in stock if "cdn.jsdelivr.net" not in line]
+
+
+def test_app_notebook_runs_in_batch_mode(tmp_path):
+    """apps/playground.ipynb executes unattended and displays the playground widget."""
+    from pathlib import Path
+
+    import papermill
+
+    app = Path(__file__).parents[1] / "apps" / "playground.ipynb"
+    out = papermill.execute_notebook(str(app), str(tmp_path / "app.ipynb"), kernel_name="python3",
+                                     cwd=str(app.parent), progress_bar=False)
+    outputs = [o for cell in out.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)

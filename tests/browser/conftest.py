@@ -3,8 +3,8 @@
 Servers start on free loopback ports with a random token (JupyterLab) or loopback-only access
 (Voila), in a temporary home so they read and write nothing of the developer's, and are always
 stopped at teardown. Pages record console errors, uncaught page errors and any request that
-would leave the machine (the course must work offline); :func:`assert_clean` fails on any of
-them. Playwright uses ``/usr/bin/chromium`` (``./run test`` installs it; we never run
+would leave the machine (the course must work offline); ``Watched.assert_clean`` fails on any
+of them (``Watched.assert_clean``). Playwright uses ``/usr/bin/chromium`` (``./run test`` installs it; we never run
 ``playwright install``).
 """
 
@@ -191,6 +191,13 @@ class Watched:
     page_errors: list[str] = field(default_factory=list)
     outside_requests: list[str] = field(default_factory=list)
 
+    def assert_clean(self) -> None:
+        """No JavaScript errors and nothing fetched from outside the machine."""
+        assert not self.page_errors, f"uncaught JavaScript errors: {self.page_errors}"
+        assert not self.console_errors, f"console errors: {self.console_errors}"
+        assert not self.outside_requests, \
+            f"requests to the internet (must work offline): {self.outside_requests}"
+
 
 @pytest.fixture
 def watched_page(browser) -> Iterator[Watched]:
@@ -214,14 +221,6 @@ def watched_page(browser) -> Iterator[Watched]:
     context.route("**/*", guard)
     yield watched
     context.close()
-
-
-def assert_clean(watched: Watched) -> None:
-    """No JavaScript errors and nothing fetched from outside the machine."""
-    assert not watched.page_errors, f"uncaught JavaScript errors: {watched.page_errors}"
-    assert not watched.console_errors, f"console errors: {watched.console_errors}"
-    assert not watched.outside_requests, \
-        f"requests to the internet (must work offline): {watched.outside_requests}"
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

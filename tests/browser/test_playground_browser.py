@@ -8,7 +8,6 @@ screenshot to ``test-artifacts/``.
 from __future__ import annotations
 
 import pytest
-from conftest import Watched, assert_clean
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +43,7 @@ def _drag_diversity_slider(page, pixels: int = 120) -> None:
     page.mouse.up()
 
 
-def _check_slider_changes_figures(watched: Watched) -> None:
+def _check_slider_changes_figures(watched) -> None:
     page = watched.page
     before = _wait_for_figures(page)
     readout = page.locator(".feed-playground .widget-readout").first.inner_text()
@@ -75,7 +74,7 @@ def test_voila_app_renders_and_responds(voila_server, watched_page, artifacts,
     page.goto(voila_server.url + "/", timeout=RENDER_TIMEOUT)
     _check_slider_changes_figures(watched_page)
     page.screenshot(path=str(artifacts / "playground-voila.png"), full_page=True)
-    assert_clean(watched_page)
+    watched_page.assert_clean()
 
 
 def test_playground_in_jupyterlab(lab_server, watched_page, artifacts, screenshot_on_failure):
@@ -95,4 +94,4 @@ def test_playground_in_jupyterlab(lab_server, watched_page, artifacts, screensho
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
     _check_slider_changes_figures(watched_page)
     page.screenshot(path=str(artifacts / "playground-jupyterlab.png"), full_page=False)
-    assert_clean(watched_page)
+    watched_page.assert_clean()
