@@ -403,6 +403,10 @@ def build() -> Notebook:
       cell included, with more confidence in the observed ones;
     * **EASE** (Steck 2019): predict each film from all the others with one ridge regression,
       a closed form with a single matrix inverse.
+
+    (`course.implicit.BPR`, Bayesian personalised ranking, is a third classic: it learns that a
+    film a user took should score above a random other one. It needs many passes of SGD, so it
+    only appears in the course's benchmark, `docs/benchmarks.md`.)
     """)
     nb.code("""
     rank_models = {

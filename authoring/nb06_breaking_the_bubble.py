@@ -60,8 +60,8 @@ def build() -> Notebook:
     2. measure miscalibration (Steck 2018) with the KL divergence and build calibrated lists;
     3. explain exploration (ε-greedy, a UCB bandit) and a "mix of perspectives" quota, and
        measure cross-cutting exposure;
-    4. draw accuracy-diversity-polarization trade-off curves from a simulation and read a
-       Pareto frontier off them;
+    4. draw accuracy-diversity-polarization trade-off curves from a simulation, read a
+       Pareto frontier off them, and add curves of your own;
     5. argue for one setting of the knobs, with numbers, and name what it costs.
 
     **Estimated time:** 120 minutes.
@@ -585,6 +585,45 @@ def build() -> Notebook:
       its own clicks learns little, and exploration or a better objective give it better
       evidence or a better target. Diversity is not always a cost.
     * Which side of a trade-off is "better" is a value judgement the curves cannot make.
+    """)
+
+    nb.md("""
+    ### Your turn (not graded): draw your own curve
+
+    The sweep above moves one knob at a time. Combine knobs: edit `MY_FEEDS` (any
+    `FeedPolicy` settings), run the cell, and your settings join the satisfaction-polarization
+    plot as a new curve, starting from the plain feed. Use it to find a setting worth
+    defending in the last written answer. (Three settings take a few seconds.)
+    """)
+    nb.code("""
+    MY_FEEDS = [{"exploration": 0.1, "calibration": 0.3},
+                {"exploration": 0.2, "calibration": 0.3},
+                {"exploration": 0.2, "blend": 0.5}]
+
+    my_rows = []
+    for settings in MY_FEEDS:
+        run = simulation.run(world, simulation.make_recommender(RECOMMENDER, world, seed=SEED),
+                             steps=STEPS, k=K, reranker=interventions.FeedPolicy(**settings,
+                                                                                  seed=SEED),
+                             seed=SEED)
+        my_rows.append({"settings": str(settings), **summarise(run)})
+    mine = pd.DataFrame(my_rows)
+
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    ax.scatter(tradeoffs["polarization"], tradeoffs["satisfaction"], color=PALETTE[7],
+               label="the sweep above")
+    ax.plot(plain_row["polarization"], plain_row["satisfaction"], "*", color="black",
+            markersize=14, label="plain feed")
+    ax.plot(mine["polarization"], mine["satisfaction"], "D-", color=PALETTE[4],
+            label="your settings")
+    for i, row in mine.iterrows():
+        ax.annotate(str(i + 1), (row["polarization"], row["satisfaction"]),
+                    textcoords="offset points", xytext=(6, 4))
+    ax.legend(fontsize=8)
+    label(ax, "Your settings against the sweep", "polarization (group distance)",
+          "satisfaction (relative to oracle)")
+    plt.show()
+    mine.round(3)
     """)
 
     # -- 6. The playground ---------------------------------------------------------------------

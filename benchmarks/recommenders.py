@@ -39,7 +39,7 @@ from course import metrics, splits  # noqa: E402
 from course.baseline import Baseline  # noqa: E402
 from course.data import load_ratings  # noqa: E402
 from course.ease import EASE  # noqa: E402
-from course.implicit import ImplicitALS  # noqa: E402
+from course.implicit import BPR, ImplicitALS  # noqa: E402
 from course.knn import ItemKNN, UserKNN  # noqa: E402
 from course.mf import MatrixFactorization  # noqa: E402
 from course.popularity import Popularity  # noqa: E402
@@ -189,6 +189,7 @@ def ranking_table(ratings: pd.DataFrame) -> pd.DataFrame:
         "course MF ALS (predicted rating)": best_mf(),
         "course ItemKNN (predicted rating)": ItemKNN(n_neighbors=40),
         "course ImplicitALS": ImplicitALS(seed=SEED),
+        "course BPR (128 factors, 60 epochs)": BPR(seed=SEED),
         "course EASE": EASE(reg=500),
     }
     if surprise is not None:

@@ -16,6 +16,10 @@ so a step costs about (number of interactions) x (factors), not users x items. T
 solved by a few steps of the conjugate-gradient method for all users at once (as in Takacs et
 al. 2011 and the ``implicit`` library), warm-started from the previous factors.
 
+:class:`BPR` (Rendle et al. 2009) learns from *pairs* instead: for a user, an item they took
+should score higher than one they did not. It samples (user, taken item, random other item)
+triples and nudges the factors by stochastic gradient ascent on ``log sigmoid(x_ui - x_uj)``.
+
 Example
 -------
 >>> import numpy as np, scipy.sparse as sp
@@ -120,3 +124,71 @@ class ImplicitALS(Recommender):
 
     def score(self, users: Any) -> np.ndarray:
         return self.user_factors_[np.atleast_1d(users)] @ self.item_factors_.T
+
+
+class BPR(Recommender):
+    """Bayesian personalised ranking (Rendle et al. 2009): matrix factorisation with item biases,
+    trained by stochastic gradient ascent on ``log sigmoid(score(u, i) - score(u, j))`` for
+    sampled triples (user ``u``, an item ``i`` they interacted with, a random item ``j``).
+
+    Each epoch draws as many triples as there are interactions and updates in mini-batches of
+    ``batch_size`` (``batch_size=1`` is the textbook one-triple-at-a-time update). With
+    ``e = 1 - sigmoid(x_ui - x_uj)``::
+
+        p_u += lr (e (q_i - q_j) - reg p_u)
+        q_i += lr (e p_u - reg q_i)          b_i += lr (e - reg b_i)
+        q_j += lr (-e p_u - reg q_j)         b_j += lr (-e - reg b_j)
+
+    The defaults suit MovieLens 100K (tuned on a per-user 75/25 split; about 25 s there).
+    Negatives are drawn uniformly from all items (rarely, an item the user did take).
+
+    Fitted: ``user_factors_``, ``item_factors_``, ``item_bias_``.
+    """
+
+    uses_ratings = False
+
+    def __init__(self, n_factors: int = 128, n_epochs: int = 60, lr: float = 0.02,
+                 reg: float = 0.02, batch_size: int = 256, init_std: float = 0.1,
+                 seed: int = 0, warm_start: bool = False) -> None:
+        self.n_factors = n_factors
+        self.n_epochs = n_epochs
+        self.lr = lr
+        self.reg = reg
+        self.batch_size = batch_size
+        self.init_std = init_std
+        self.seed = seed
+        self.warm_start = warm_start
+
+    def _fit(self, X: sp.csr_matrix) -> None:
+        if self.lr <= 0 or self.reg < 0 or int(self.n_factors) < 1:
+            raise ValueError("lr must be > 0, reg >= 0 and n_factors >= 1")
+        rng = np.random.default_rng(self.seed)
+        warm = self.warm_start and hasattr(self, "user_factors_")
+        k = int(self.n_factors)
+        P = init_factors(X.shape[0], k, rng, self.init_std, self.user_factors_ if warm else None)
+        Q = init_factors(X.shape[1], k, rng, self.init_std, self.item_factors_ if warm else None)
+        b = np.zeros(X.shape[1])
+        if warm and len(self.item_bias_) == X.shape[1]:
+            b = self.item_bias_.copy()
+        rows = np.repeat(np.arange(X.shape[0]), np.diff(X.indptr))
+        cols = X.indices
+        lr, reg, size = float(self.lr), float(self.reg), max(int(self.batch_size), 1)
+        for _ in range(int(self.n_epochs)):
+            picks = rng.integers(0, X.nnz, size=X.nnz)
+            negatives = rng.integers(0, X.shape[1], size=X.nnz)
+            for start in range(0, X.nnz, size):
+                n = picks[start:start + size]
+                u, i, j = rows[n], cols[n], negatives[start:start + size]
+                pu, qi, qj, bi, bj = P[u], Q[i], Q[j], b[i], b[j]
+                x = np.einsum("nk,nk->n", pu, qi - qj) + bi - bj
+                e = 1.0 / (1.0 + np.exp(np.clip(x, -35, 35)))      # 1 - sigmoid(x)
+                np.add.at(P, u, lr * (e[:, None] * (qi - qj) - reg * pu))
+                np.add.at(Q, i, lr * (e[:, None] * pu - reg * qi))
+                np.add.at(Q, j, lr * (-e[:, None] * pu - reg * qj))
+                np.add.at(b, i, lr * (e - reg * bi))
+                np.add.at(b, j, lr * (-e - reg * bj))
+        self.user_factors_, self.item_factors_, self.item_bias_ = P, Q, b
+
+    def score(self, users: Any) -> np.ndarray:
+        return (self.user_factors_[np.atleast_1d(users)] @ self.item_factors_.T
+                + self.item_bias_[None, :])

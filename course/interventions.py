@@ -72,7 +72,7 @@ def _candidates(scores: np.ndarray, pool: int | None) -> np.ndarray:
     """Indices of each user's ``pool`` best items (all items if ``pool`` is None), best first."""
     n_items = scores.shape[1]
     pool = n_items if pool is None else min(int(pool), n_items)
-    return np.argsort(-scores, axis=1, kind="stable")[:, :pool]
+    return top_k(scores, pool)
 
 
 #: Tests set this to check the one-genre shortcut of greedy_rerank against the general path.
@@ -325,7 +325,7 @@ def epsilon_greedy(scores: np.ndarray, k: int, epsilon: float = 0.1,
     keys = rng.random((n_users, n_items))
     np.put_along_axis(keys, best, np.inf, axis=1)            # never re-draw a listed item
     keys[~np.isfinite(scores)] = np.inf                      # nor an excluded one (-inf score)
-    fill = np.argsort(keys, axis=1)[:, :k]                   # a random order of the rest
+    fill = np.argpartition(keys, k - 1, axis=1)[:, :k]       # k random items of the rest
     fill_ok = np.isfinite(np.take_along_axis(keys, fill, axis=1))
     return np.where(explore & fill_ok, fill, best)
 
@@ -395,8 +395,9 @@ class UCBExplorer:
 def perspective_quota(scores: np.ndarray, slant: np.ndarray, k: int,
                       min_share: float = 0.3) -> np.ndarray:
     """A "mix of perspectives" rule: each side of the slant axis (slant < 0 and slant > 0)
-    gets at least ``round(min_share * k)`` of the k slots (when it has that many items); the
-    other slots go to the best remaining items. The list stays in score order.
+    gets at least ``round(min_share * k)`` (at most ``k // 2``) of the k slots, when it has
+    that many items; the other slots go to the best remaining items. The list stays in score
+    order.
 
     ``min_share=0`` is the plain top-k list, ``0.5`` an even split.
 
@@ -411,20 +412,22 @@ def perspective_quota(scores: np.ndarray, slant: np.ndarray, k: int,
         raise ValueError(f"slant must give one number per item ({scores.shape[1]}), got "
                          f"shape {slant.shape}")
     k = int(k)
-    need = int(np.floor(min_share * k + 0.5))
+    need = min(int(np.floor(min_share * k + 0.5)), k // 2)
     order = np.argsort(-scores, axis=1, kind="stable")
     side = np.sign(slant)[order]                              # side of each ranked item
     guaranteed = np.zeros(order.shape, dtype=bool)
     if need:
         for s in (-1.0, 1.0):
             on_side = side == s
-            rank_on_side = np.cumsum(on_side, axis=1) - 1
+            rank_on_side = np.cumsum(on_side, axis=1, dtype=np.int32) - 1
             guaranteed |= on_side & (rank_on_side < need)
         guaranteed &= np.isfinite(np.take_along_axis(scores, order, axis=1))
-    # Guaranteed items first (in rank order), then the rest in rank order: take k.
-    position = np.arange(order.shape[1])[None, :] + np.where(guaranteed, 0, order.shape[1])
-    take = np.sort(np.argsort(position, axis=1, kind="stable")[:, :k], axis=1)
-    return np.take_along_axis(order, take, axis=1)
+    # Keep the guaranteed items, and fill the other slots with the best of the rest: each row
+    # then selects exactly k ranked items, which stay in rank order.
+    free = k - guaranteed.sum(axis=1, keepdims=True)
+    rest = ~guaranteed
+    selected = guaranteed | (rest & (np.cumsum(rest, axis=1, dtype=np.int32) <= free))
+    return order[selected].reshape(order.shape[0], k)
 
 
 def cross_cutting_share(lists: np.ndarray, item_slant: np.ndarray,

@@ -67,6 +67,10 @@ DEFAULT_ALGORITHM = "content"
 LIST_METRICS = ("relevance kept", "satisfaction", "topic diversity", "miscalibration (KL)",
                 "cross-cutting share", "misinformation share")
 
+#: The largest value each plotted simulation metric can take (the top of its y axis at most).
+SIM_LIMITS: dict[str, float] = {"diversity": 1.0, "homogenization": 1.0, "group_distance": 2.0,
+                                "relative_utility": 1.0}
+
 #: Simulation metrics plotted over time: column of ``SimulationResult.metrics`` -> title.
 SIM_METRICS: dict[str, str] = {
     "diversity": "Consumption diversity",
@@ -269,8 +273,9 @@ class Playground:
             label(ax, f"The recommended lists now ({algorithm})", "value (mean over users)", "")
             fig.legend(loc="lower right", ncols=2, fontsize=8, frameon=False)
             fig.subplots_adjust(left=0.3, right=0.97, top=0.9, bottom=0.22)
-            self._list_plot = {"algorithm": algorithm, "fig": fig, "ax": ax, "bars": bars,
-                               "texts": texts, "high": high, "background": None}
+            self._list_plot = {"algorithm": algorithm, "fig": fig, "bars": bars,
+                               "texts": texts, "dynamic": [*bars, *texts], "high": high,
+                               "background": None}
         plot = self._list_plot
         for bar, text, value in zip(plot["bars"], plot["texts"], metrics.to_numpy(),
                                     strict=True):
@@ -284,20 +289,7 @@ class Playground:
         """The list view as PNG bytes, redrawing only what changed (blitting onto a saved
         background of axes, labels and the plain feed's bars)."""
         fig = self.list_figure(metrics)
-        plot = self._list_plot
-        canvas = fig.canvas
-        dynamic = [*plot["bars"], *plot["texts"]]
-        if plot["background"] is None:
-            for artist in dynamic:
-                artist.set_visible(False)
-            canvas.draw()
-            plot["background"] = canvas.copy_from_bbox(fig.bbox)
-            for artist in dynamic:
-                artist.set_visible(True)
-        canvas.restore_region(plot["background"])
-        for artist in dynamic:
-            plot["ax"].draw_artist(artist)
-        return _rgba_to_png(canvas.buffer_rgba())
+        return _blit(fig, self._list_plot)
 
     def simulation_figure(self, metrics: pd.DataFrame | None = None) -> Figure:
         """Line charts of the simulation view: bubble metrics per step, plain feed dashed (the
@@ -315,28 +307,30 @@ class Playground:
                 ax.plot(base.index, base[column], "--", color=PALETTE[7], label="plain feed")
                 lines.append(ax.plot(base.index, base[column], color=PALETTE[0],
                                      label="your feed")[0])
+                # Fixed ranges, so that the axes do not jump between settings (and only the
+                # lines need redrawing): from 0 to well above the plain feed's values.
+                ax.set_ylim(0, min(SIM_LIMITS[column],
+                                   max(0.1, 1.8 * float(np.nanmax(base[column])))))
+                ax.set_xlim(base.index.min(), base.index.max())
                 label(ax, title, "step" if ax in axes[1] else "", "")
                 ax.title.set_fontsize(10)
-            axes[0, 0].legend(fontsize=8)
+            fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="upper right", ncols=2,
+                       fontsize=8, frameon=False)
             fig.suptitle(f"A short simulation of the feedback loop ({algorithm})", fontsize=11,
-                         fontweight="bold")
+                         fontweight="bold", x=0.08, ha="left")
             fig.subplots_adjust(left=0.08, right=0.98, top=0.86, bottom=0.11, hspace=0.35,
                                 wspace=0.18)
-            self._sim_plot = {"algorithm": algorithm, "fig": fig, "axes": axes,
-                              "lines": lines}
+            self._sim_plot = {"algorithm": algorithm, "fig": fig, "dynamic": lines,
+                              "background": None}
         plot = self._sim_plot
-        for ax, line, column in zip(plot["axes"].flat, plot["lines"], SIM_METRICS,
-                                    strict=True):
+        for line, column in zip(plot["dynamic"], SIM_METRICS, strict=True):
             line.set_data(metrics.index, metrics[column])
-            ax.relim()
-            ax.autoscale_view()
         return plot["fig"]
 
-    @staticmethod
-    def _png(fig: Figure) -> bytes:
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png")
-        return buffer.getvalue()
+    def simulation_png(self, metrics: pd.DataFrame | None = None) -> bytes:
+        """The simulation view as PNG bytes, redrawing only the lines of your feed."""
+        fig = self.simulation_figure(metrics)
+        return _blit(fig, self._sim_plot)
 
     # -- the widget --------------------------------------------------------------------------------
     def update_list(self) -> float:
@@ -356,7 +350,7 @@ class Playground:
     def update_simulation(self) -> float:
         """Re-run the short simulation and redraw its view; returns the seconds it took."""
         start = time.perf_counter()
-        png = self._png(self.simulation_figure(self.simulate()))
+        png = self.simulation_png(self.simulate())
         if self._ui is not None:
             self._ui["simulation"].value = png
         seconds = time.perf_counter() - start
@@ -415,8 +409,11 @@ class Playground:
         }
         reset = w.Button(description="Back to the plain feed",
                          tooltip="switch every intervention off", layout=w.Layout(width="200px"))
-        list_view = w.Image(format="png", layout=w.Layout(max_width="520px"))
-        sim_view = w.Image(format="png", layout=w.Layout(max_width="660px"))
+        # Images shrink with a narrow window (JupyterLab with a side panel) instead of being cut.
+        list_view = w.Image(format="png", layout=w.Layout(width="520px", max_width="100%",
+                                                          height="auto"))
+        sim_view = w.Image(format="png", layout=w.Layout(width="660px", max_width="100%",
+                                                         height="auto"))
         table = w.HTML()
         status = w.HTML()
         self._ui = {"knobs": knobs, "list": list_view, "simulation": sim_view, "table": table,
@@ -461,7 +458,9 @@ class Playground:
         controls = w.VBox([w.HTML("<b>Knobs</b>"), *knobs.values(), reset, status],
                           layout=w.Layout(min_width="400px"))
         box = w.VBox([
-            w.HBox([controls, list_view]),
+            w.HBox([controls, w.Box([list_view], layout=w.Layout(flex="1 1 300px",
+                                                                  min_width="300px"))],
+                   layout=w.Layout(flex_flow="row wrap")),
             sim_view,
             w.Accordion([table], titles=("The numbers",)),
         ])
@@ -473,6 +472,23 @@ class Playground:
         from IPython.display import display
 
         display(self.widget())
+
+
+def _blit(fig: Figure, plot: dict[str, Any]) -> bytes:
+    """Draw ``plot["dynamic"]`` artists over a saved background of everything else (drawn once
+    and kept in ``plot["background"]``) and return the figure as PNG bytes."""
+    canvas = fig.canvas
+    if plot["background"] is None:
+        for artist in plot["dynamic"]:
+            artist.set_visible(False)
+        canvas.draw()
+        plot["background"] = canvas.copy_from_bbox(fig.bbox)
+        for artist in plot["dynamic"]:
+            artist.set_visible(True)
+    canvas.restore_region(plot["background"])
+    for artist in plot["dynamic"]:
+        artist.axes.draw_artist(artist)
+    return _rgba_to_png(canvas.buffer_rgba())
 
 
 def _rgba_to_png(rgba: memoryview) -> bytes:

@@ -175,6 +175,8 @@ def test_perspective_quota():
     assert iv.perspective_quota(scores, slant, 4, 0.5).tolist() == [[0, 1, 4, 5]]
     # only two right-leaning items exist: a quota of 3 takes both, the rest by score
     assert iv.perspective_quota(scores, slant, 6, 0.5).tolist() == [[0, 1, 2, 3, 4, 5]]
+    # an odd k: round(.5 * 3) = 2 per side would need 4 slots; each side gets k // 2 = 1
+    assert iv.perspective_quota(scores, slant, 3, 0.5).tolist() == [[0, 1, 4]]
 
 
 def test_cross_cutting_share_by_hand():

@@ -125,6 +125,27 @@ def test_debouncer_collapses_a_burst(monkeypatch):
     assert len(calls) == 1 and calls[0] - start >= 0.05
 
 
+def test_debouncer_uses_the_running_event_loop(monkeypatch):
+    """In a kernel (which runs an asyncio loop) the call runs on the loop's thread, between
+    messages, never in a thread of its own."""
+    import asyncio
+    import threading
+
+    monkeypatch.delenv("COURSE_BATCH_RUN", raising=False)
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    threads: list[str] = []
+
+    async def burst() -> None:
+        debounced = Debouncer(lambda: threads.append(threading.current_thread().name), 0.02)
+        for _ in range(4):
+            debounced()
+            await asyncio.sleep(0.005)
+        await asyncio.sleep(0.15)
+
+    asyncio.run(burst())
+    assert threads == [threading.current_thread().name]
+
+
 def test_bad_input_says_what_to_do():
     with pytest.raises(ValueError, match="choose one of"):
         Playground("magic", **SMALL)

@@ -8,7 +8,7 @@ import scipy.sparse as sp
 from course.baseline import Baseline, fit_biases
 from course.content import ContentBased
 from course.ease import EASE, ease_weights
-from course.implicit import ImplicitALS, confidence_step
+from course.implicit import BPR, ImplicitALS, confidence_step
 from course.knn import ItemKNN, UserKNN, cosine_similarity, similarity
 from course.mf import MatrixFactorization, ridge_solve
 from course.popularity import DampedMean, Popularity, damped_mean
@@ -73,6 +73,7 @@ MODELS = {
     "mf_sgd": lambda: MatrixFactorization(n_factors=3, n_epochs=5),
     "mf_als": lambda: MatrixFactorization(n_factors=3, n_epochs=5, solver="als"),
     "implicit_als": lambda: ImplicitALS(n_factors=3, n_epochs=3),
+    "bpr": lambda: BPR(n_factors=3, n_epochs=2),
     "ease": lambda: EASE(reg=10),
 }
 
@@ -327,6 +328,38 @@ def test_implicit_als_recommends_the_co_consumed_item():
     assert model.recommend(0, k=2).tolist() == [2, 3]
     # items 0 and 1 were always taken together: same factors, same scores for everyone
     np.testing.assert_allclose(model.item_factors_[0], model.item_factors_[1], atol=1e-6)
+
+
+def test_bpr_with_batch_size_one_is_the_textbook_update():
+    X = sp.csr_matrix(np.array([[1, 1, 0, 0], [0, 1, 1, 0], [0, 0, 1, 1.]]))
+    model = BPR(n_factors=2, n_epochs=2, lr=0.1, reg=0.01, batch_size=1, seed=5).fit(X)
+    rng = np.random.default_rng(5)
+    P, Q = rng.normal(0, 0.1, (3, 2)), rng.normal(0, 0.1, (4, 2))
+    b = np.zeros(4)
+    rows, cols = np.repeat(np.arange(3), np.diff(X.indptr)), X.indices
+    for _ in range(2):
+        picks, negatives = rng.integers(0, X.nnz, X.nnz), rng.integers(0, 4, X.nnz)
+        for n, j in zip(picks, negatives, strict=True):
+            u, i = rows[n], cols[n]
+            x = P[u] @ (Q[i] - Q[j]) + b[i] - b[j]
+            e = 1 / (1 + np.exp(x))
+            pu, qi, qj = P[u].copy(), Q[i].copy(), Q[j].copy()
+            P[u] += 0.1 * (e * (qi - qj) - 0.01 * pu)
+            Q[i] += 0.1 * (e * pu - 0.01 * qi)
+            Q[j] += 0.1 * (-e * pu - 0.01 * qj)
+            bi, bj = b[i], b[j]
+            b[i] += 0.1 * (e - 0.01 * bi)
+            b[j] += 0.1 * (-e - 0.01 * bj)
+    np.testing.assert_allclose(model.user_factors_, P)
+    np.testing.assert_allclose(model.item_factors_, Q)
+    np.testing.assert_allclose(model.item_bias_, b)
+
+
+def test_bpr_learns_the_co_consumed_item():
+    X = sp.csr_matrix(np.array([[1, 1, 0, 0], [1, 1, 1, 0], [0, 0, 1, 1], [0, 0, 1, 1.]] * 5))
+    model = BPR(n_factors=4, n_epochs=200, lr=0.05, reg=0.01, seed=0).fit(X)
+    assert model.recommend(0, k=1).tolist() == [2]      # like user 1, who also took item 2
+    assert model.recommend(2, k=1).tolist() in ([0], [1])
 
 
 # -- EASE -------------------------------------------------------------------------------------

@@ -250,3 +250,14 @@ def test_the_course_recommenders_and_rerankers_plug_in():
     # an even split of perspectives: 5 of the 10 slots on each side of the slant axis
     left = (world.item_slant[np.concatenate(shown)] < 0).sum(axis=1)
     assert np.all(left == 5)
+
+
+def test_summary_scorecard_matches_the_per_step_metrics():
+    w = sim.make_world(n_users=300, n_items=150, false_share=0.2, seed=4)
+    r = sim.run(w, sim.make_recommender("popularity", w), steps=6, progress=False)
+    card = r.summary()
+    assert card["engagement"] == pytest.approx(r.metrics["click_rate"].mean())
+    assert card["satisfaction"] == pytest.approx(r.metrics["utility"].mean())
+    assert card["homogenization"] == r.metrics["homogenization"].iloc[-1]
+    false_items = w.item_false[r.interactions["item"]]
+    assert card["misinfo_share"] == pytest.approx(false_items.sum() / len(r.interactions))

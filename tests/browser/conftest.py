@@ -4,7 +4,7 @@ Servers start on free loopback ports with a random token (JupyterLab) or loopbac
 (Voila), in a temporary home so they read and write nothing of the developer's, and are always
 stopped at teardown. Pages record console errors, uncaught page errors and any request that
 would leave the machine (the course must work offline); ``Watched.assert_clean`` fails on any
-of them (``Watched.assert_clean``). Playwright uses ``/usr/bin/chromium`` (``./run test`` installs it; we never run
+of them. Playwright uses ``/usr/bin/chromium`` (``./run test`` installs it; we never run
 ``playwright install``).
 """
 
