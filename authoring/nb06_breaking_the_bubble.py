@@ -480,9 +480,9 @@ def build() -> Notebook:
     knob_table.round(3)
     """)
     nb.md("""
-    A 50/50 quota raises cross-cutting exposure to about half of every list, by construction,
-    for a modest loss of predicted relevance and of satisfaction: users like the other side's
-    items less. Exposure is what the platform controls; what people *read* is up to them. The
+    A 50/50 quota raises cross-cutting exposure to half of every list, by construction, for a
+    small loss of predicted relevance and a larger one in satisfaction: users like the other
+    side's items less. Exposure is what the platform controls; what people *read* is up to them. The
     next section follows both through the feedback loop.
     """)
 

@@ -26,6 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 from nbgrader.api import Gradebook
@@ -107,7 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"per submission        {seconds / n:.1f} s")
     print(f"scores                min {min(scores):g}, median {statistics.median(scores):g}, "
           f"max {max(scores):g} of {max_score:g} (written answers count 0 until graded by hand)")
-    print(f"cpu cores             {os.cpu_count()}")
+    counts = ", ".join(f"{n} x {score:g}" for score, n in sorted(Counter(scores).items()))
+    print(f"score counts          {counts}")
+    print(f"cpu cores             {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}")
     return 0
 
 

@@ -203,7 +203,8 @@ c.ConfigurableHTTPProxy.command = [{find_chp()!r}]
 c.JupyterHub.services = [{{"name": "e2e-driver", "api_token": {self.token!r}}}]
 c.JupyterHub.load_roles = [{{
     "name": "e2e-driver", "services": ["e2e-driver"],
-    "scopes": ["admin:users", "admin:servers", "access:servers", "list:users", "read:users"],
+    "scopes": ["admin:users", "admin:servers", "access:servers", "list:users", "read:users",
+               "read:groups"],
 }}]
 """)
         env = {**os.environ, "COURSE_SETTINGS": str(self.etc / "course.json"),
@@ -430,6 +431,13 @@ def test_users_outside_the_course_cannot_enter_its_exchange(hub, course_round):
     outbound = hub.exchange / hub.course / "outbound"
     assert denied(hub.outsider, "list", outbound)
     assert not denied(hub.students[0], "list", outbound)
+
+
+def test_hub_has_the_course_groups_nbgrader_expects(hub):
+    graders = hub.api("GET", f"/groups/formgrade-{hub.course}").json()
+    takers = hub.api("GET", f"/groups/nbgrader-{hub.course}").json()
+    assert graders["users"] == [hub.instructor]
+    assert sorted(takers["users"]) == sorted(hub.students)
 
 
 def test_students_get_no_formgrader(hub, course_round):
