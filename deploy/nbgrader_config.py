@@ -20,12 +20,17 @@ c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this 
 HERE = os.path.dirname(os.path.abspath(__file__))  # noqa: F821 (traitlets sets __file__)
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
+from private_exchange import PrivateExchangeSubmit  # noqa: E402
 from robust_execute import autograde_preprocessors  # noqa: E402
 
 c.CourseDirectory.course_id = os.environ.get("COURSE_ID", "inside-the-feed")
 c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", "/srv/nbgrader/exchange")
 # Students may take several courses: fetched assignments go to ~/<course id>/<assignment>.
 c.Exchange.path_includes_course = True
+
+# A submission is readable by its student and the instructors only (nbgrader's default leaves
+# it readable by anyone who learns its randomized name).
+c.ExchangeFactory.submit = PrivateExchangeSubmit
 
 # Course membership comes from JupyterHub groups (nbgrader-<course>, formgrade-<course>) when
 # running under the hub; outside it (an instructor grading on a laptop) everyone has access.

@@ -30,8 +30,10 @@ Each row is its own test, so a regression names the trick that got through. Run 
 from __future__ import annotations
 
 import copy
+import html
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -226,3 +228,16 @@ def test_deleted_and_edited_test_cells_are_restored(graded):
     for student in ("deletedtests", "editedtests"):
         text = (root / "autograded" / student / ASSIGNMENT / f"{ASSIGNMENT}.ipynb").read_text()
         assert "assert add(-1, 1) == 0" in text, f"{student}: the real tests were not run"
+
+
+def test_feedback_for_the_whole_class_hides_the_hidden_tests(graded):
+    """Bad submissions get feedback too, and none of it quotes a hidden test."""
+    _, _, _, root = graded
+    done = nbgrader("generate_feedback", ASSIGNMENT, cwd=root)
+    assert done.returncode == 0, done.stderr[-3000:]
+    for student in EXPECTED:
+        page = (root / "feedback" / student / ASSIGNMENT / f"{ASSIGNMENT}.html").read_text()
+        text = html.unescape(re.sub(r"<[^>]+>", "", page))    # the code as a reader sees it
+        assert "assert add(1, 2) == 3" in text, f"{student}'s feedback lacks the visible test"
+        for hidden in ("assert add(-1, 1) == 0", "assert square(-4) == 16"):
+            assert hidden not in text, f"{student}'s feedback shows a hidden test"

@@ -168,8 +168,8 @@ def lab_server(server_home: Path) -> Iterator[Server]:
     server.stop()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator:
+@pytest.fixture(scope="module")  # not session: Playwright's sync API keeps an asyncio loop
+def browser() -> Iterator:          # running until it stops, which other tests must not see
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's Chromium (apt-get install -y "
                     "chromium; ./run test does it) or set COURSE_CHROMIUM")
