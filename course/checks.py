@@ -67,6 +67,30 @@ def exercise(notebook: str, name: str, *, target: str | None = None,
     return register
 
 
+def not_a_number(value: Any, name: str) -> str | None:
+    """A message if ``value`` is not a finite real number (for checkers), else ``None``.
+
+    >>> not_a_number("0.5", "stickiness")
+    'stickiness should be a number, not str'
+    """
+    import numbers
+
+    import numpy as np
+
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        return f"{name} should be a number, not {type(value).__name__}"
+    if not np.isfinite(value):
+        return f"{name} should be a finite number"
+    return None
+
+
+def not_a_function(value: Any, name: str) -> str | None:
+    """A message if ``value`` is not a function (for checkers), else ``None``."""
+    if not callable(value):
+        return f"`{name}` should be a function (define it with def {name}(...):)"
+    return None
+
+
 def _load(notebook: str) -> dict[str, Exercise]:
     if notebook not in _REGISTRY:
         module = f"course.exercises.nb{notebook[:2]}"

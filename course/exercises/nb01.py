@@ -6,24 +6,14 @@ answer and on a synthetic log; messages point at the likely mistake, never at th
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import pandas as pd
 
 from course import engagement, facts
-from course.checks import exercise
+from course.checks import exercise, not_a_number
 from course.eventlog import generate_event_log
 
 NB = "01-engagement-metrics"
-
-
-def _number(value, name: str) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        return f"{name} should be a number, not {type(value).__name__}"
-    if not np.isfinite(value):
-        return f"{name} should be a finite number"
-    return None
 
 
 @exercise(NB, "stickiness", hints=[
@@ -32,7 +22,7 @@ def _number(value, name: str) -> str | None:
     "Divide `facts.DAU_Q2_2020` by `facts.MAU_Q2_2020`.",
 ])
 def _check_stickiness(value):
-    problem = _number(value, "stickiness")
+    problem = not_a_number(value, "stickiness")
     if problem:
         return problem
     right = facts.DAU_Q2_2020 / facts.MAU_Q2_2020
@@ -51,7 +41,7 @@ def _check_stickiness(value):
     "of the quarter (`facts.MAU_Q1_2020` and `facts.MAU_Q2_2020`).",
 ])
 def _check_arpu(value):
-    problem = _number(value, "arpu_q2_2020")
+    problem = not_a_number(value, "arpu_q2_2020")
     if problem:
         return problem
     revenue = facts.REVENUE_Q2_2020
@@ -75,7 +65,7 @@ def _check_minutes_per_user(minutes_per_user):
     if not callable(minutes_per_user):
         return "minutes_per_user should be a function of (hours_per_day, users)"
     got = minutes_per_user(1, 60)
-    if _number(got, "the result"):
+    if not_a_number(got, "the result"):
         return "minutes_per_user(1, 60) should return a number"
     if np.isclose(got, 1 / 60):
         return "minutes_per_user(1, 60) should be 1 minute: did you forget to convert to minutes?"
@@ -142,7 +132,7 @@ def _check_retention(day_n_retention):
         return "day_n_retention should be a function of (sessions, users, n)"
     sessions, users = _toy_retention()
     got = day_n_retention(sessions, users, 1)
-    if _number(got, "the result"):
+    if not_a_number(got, "the result"):
         return "day_n_retention should return a number (a share between 0 and 1)"
     if np.isclose(got, 2 / 4):
         return ("users 1-4 can all be counted for n=1 except user 4 (signed up on the last "

@@ -8,25 +8,16 @@ likely mistake, never the number.
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 import pandas as pd
 
 from course import data, metrics
-from course.checks import exercise
+from course.checks import exercise, not_a_number
 from course.popularity import damped_mean
 from course.recommender import interaction_matrix
 
 NB = "02-recommendation-basics"
-
-
-def _number(value, name: str) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        return f"{name} should be a number, not {type(value).__name__}"
-    if not np.isfinite(value):
-        return f"{name} should be a finite number"
-    return None
 
 
 @exercise(NB, "sparsity", hints=[
@@ -35,7 +26,7 @@ def _number(value, name: str) -> str | None:
     "1 - number of ratings / (number of users x number of items)",
 ])
 def _check_sparsity(value):
-    problem = _number(value, "sparsity")
+    problem = not_a_number(value, "sparsity")
     if problem:
         return problem
     density = data.N_RATINGS / (data.N_USERS * data.N_ITEMS)
@@ -95,14 +86,14 @@ def _check_cosine(cosine):
              ([1, 2, 3], [-1, -2, -3], -1.0), ([2, 0, 1, 1], [1, 1, 0, 1], 3 / np.sqrt(18))]
     for a, b, want in cases:
         got = cosine(np.array(a, dtype=float), np.array(b, dtype=float))
-        if _number(got, "cosine(a, b)"):
+        if not_a_number(got, "cosine(a, b)"):
             return "cosine(a, b) should return a number"
         if not math.isclose(float(got), want, abs_tol=1e-9):
             if math.isclose(float(got), float(np.dot(a, b)), abs_tol=1e-9):
                 return "that is the dot product: divide by the lengths of both vectors"
             return f"cosine({a}, {b}) is not right"
     zero = cosine(np.zeros(3), np.array([1.0, 0.0, 1.0]))
-    if _number(zero, "cosine of a zero vector") or zero != 0:
+    if not_a_number(zero, "cosine of a zero vector") or zero != 0:
         return "a vector of zeros (a movie with no genre) should give 0.0, not nan"
     return None
 
@@ -131,7 +122,7 @@ def _check_precision(precision_at_k):
         return "precision_at_k should be a function of (recommended, relevant, k)"
     for rec, rel, k in _ranking_cases():
         got = precision_at_k(list(rec), set(rel), k)
-        if _number(got, "precision_at_k"):
+        if not_a_number(got, "precision_at_k"):
             return "precision_at_k should return a number"
         want = metrics.precision_at_k(rec, rel, k)
         if not math.isclose(float(got), want, abs_tol=1e-9):
@@ -155,7 +146,7 @@ def _check_ndcg(ndcg_at_k):
         return "ndcg_at_k should be a function of (recommended, relevant, k)"
     for rec, rel, k in _ranking_cases():
         got = ndcg_at_k(list(rec), set(rel), k)
-        if _number(got, "ndcg_at_k"):
+        if not_a_number(got, "ndcg_at_k"):
             return ("ndcg_at_k should return a finite number (log2(1) is 0: the top rank has "
                     "discount 1 / log2(2))")
         want = metrics.ndcg_at_k(rec, rel, k)

@@ -10,15 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from course import engagement, user_model
-from course.checks import exercise
+from course.checks import exercise, not_a_function
 
 NB = "04-optimizing-for-engagement"
-
-
-def _callable(function, name: str) -> str | None:
-    if not callable(function):
-        return f"{name} should be a function (use def)"
-    return None
 
 
 @exercise(NB, "expected_clicks", hints=[
@@ -28,7 +22,7 @@ def _callable(function, name: str) -> str | None:
     "(click_in_order * examination).sum(axis=1)",
 ])
 def _check_expected_clicks(expected_clicks):
-    problem = _callable(expected_clicks, "expected_clicks")
+    problem = not_a_function(expected_clicks, "expected_clicks")
     if problem:
         return problem
     click = np.array([[0.5, 0.5, 0.5], [0.9, 0.1, 0.0]])
@@ -55,7 +49,7 @@ def _check_expected_clicks(expected_clicks):
     "it), then divide by the CTR at position 1.",
 ])
 def _check_position_bias(position_bias):
-    problem = _callable(position_bias, "position_bias")
+    problem = not_a_function(position_bias, "position_bias")
     if problem:
         return problem
     world = user_model.make_engagement_world(n_users=400, n_items=60, position_decay=0.8,
@@ -81,7 +75,7 @@ def _check_position_bias(position_bias):
     "Point i is on the frontier when no j dominates it: ~np.any(dominates, axis=1).",
 ])
 def _check_pareto_mask(pareto_mask):
-    problem = _callable(pareto_mask, "pareto_mask")
+    problem = not_a_function(pareto_mask, "pareto_mask")
     if problem:
         return problem
     cases = [

@@ -12,7 +12,7 @@ import numbers
 import numpy as np
 
 from course import interventions
-from course.checks import exercise
+from course.checks import exercise, not_a_function
 
 NB = "06-breaking-the-bubble"
 
@@ -22,12 +22,6 @@ EXAMPLE_SIMILARITY = np.array([[1.00, 0.95, 0.10, 0.0],
                                [0.95, 1.00, 0.20, 0.0],
                                [0.10, 0.20, 1.00, 0.0],
                                [0.00, 0.00, 0.00, 1.0]])
-
-
-def _callable(value, name: str) -> str | None:
-    if not callable(value):
-        return f"`{name}` should be a function (define it with def {name}(...):)"
-    return None
 
 
 def _as_list(result, k: int, n_items: int, name: str) -> tuple[list[int] | None, str | None]:
@@ -59,7 +53,7 @@ def _random_mmr_case(seed: int):
     "never picked twice; append the argmax; repeat until the list has k items.",
 ])
 def _check_mmr(mmr):
-    problem = _callable(mmr, "mmr")
+    problem = not_a_function(mmr, "mmr")
     if problem:
         return problem
     cases = [(EXAMPLE_RELEVANCE, EXAMPLE_SIMILARITY, 3, 0.5),
@@ -89,7 +83,7 @@ def _check_mmr(mmr):
     "Genres with p = 0 contribute 0 (0 log 0 = 0): sum only where p > 0, or use np.where.",
 ])
 def _check_miscalibration(miscalibration):
-    problem = _callable(miscalibration, "miscalibration")
+    problem = not_a_function(miscalibration, "miscalibration")
     if problem:
         return problem
     rng = np.random.default_rng(3)
@@ -132,7 +126,7 @@ def _random_calibration_case(seed: int):
     "Append the candidate with the highest value; stop at k items.",
 ])
 def _check_calibrate(calibrate):
-    problem = _callable(calibrate, "calibrate")
+    problem = not_a_function(calibrate, "calibrate")
     if problem:
         return problem
     cases = [(np.array([1.0, 0.9, 0.8, 0.0]), np.eye(2)[[0, 0, 0, 1]], np.array([0.5, 0.5]),
@@ -162,7 +156,7 @@ def _check_calibrate(calibrate):
     "An item is cross-cutting when the product of the two signs is negative; return the mean.",
 ])
 def _check_cross_cutting_share(cross_cutting_share):
-    problem = _callable(cross_cutting_share, "cross_cutting_share")
+    problem = not_a_function(cross_cutting_share, "cross_cutting_share")
     if problem:
         return problem
     rng = np.random.default_rng(7)

@@ -10,15 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from course import cascade
-from course.checks import exercise
+from course.checks import exercise, not_a_function
 
 NB = "07-misinformation"
-
-
-def _callable(function, name: str) -> str | None:
-    if not callable(function):
-        return f"{name} should be a function (use def)"
-    return None
 
 
 @exercise(NB, "see_probability", hints=[
@@ -29,7 +23,7 @@ def _callable(function, name: str) -> str | None:
     "the users (columns).",
 ])
 def _check_see_probability(see_probability):
-    problem = _callable(see_probability, "see_probability")
+    problem = not_a_function(see_probability, "see_probability")
     if problem:
         return problem
     counts = np.array([[0, 1, 2, 3], [4, 0, 1, 1]])
@@ -54,7 +48,7 @@ def _check_see_probability(see_probability):
     "Divide by the total reach of all items.",
 ])
 def _check_exposure_share(exposure_share):
-    problem = _callable(exposure_share, "exposure_share")
+    problem = not_a_function(exposure_share, "exposure_share")
     if problem:
         return problem
     reach = np.array([10, 30, 60, 0])
@@ -82,7 +76,7 @@ def _check_exposure_share(exposure_share):
     "Return at most `capacity` of them (and an empty array when there is nothing to check).",
 ])
 def _check_fact_check_queue(fact_check_queue):
-    problem = _callable(fact_check_queue, "fact_check_queue")
+    problem = not_a_function(fact_check_queue, "fact_check_queue")
     if problem:
         return problem
     cases = [
