@@ -11,7 +11,6 @@ from harness import ARTIFACTS
 
 # Kernels started by the tests (papermill, nbgrader) see this and never wait for widgets.
 os.environ.setdefault("COURSE_BATCH_RUN", "1")
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 TIMINGS: dict[str, float] = {}
 
