@@ -9,13 +9,11 @@ in full-size worlds with other seeds.
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
 import scipy.sparse as sp
 
 from course import capstone, cascade
-from course.checks import exercise
+from course.checks import exercise, not_a_function, not_a_number
 
 NB = "08-capstone"
 
@@ -42,18 +40,22 @@ def _reach_cases() -> list[tuple[object, np.ndarray]]:
     "the number of users, then take the mean. Return 0.0 when there are no false items.",
 ])
 def _check_reach(func):
-    if not callable(func):
-        return "misinfo_reach should be a function misinfo_reach(consumed, item_false)"
+    problem = not_a_function(func, "misinfo_reach")
+    if problem:
+        return problem
     toy = np.array([[1, 1, 0], [0, 1, 0], [0, 1, 1], [0, 0, 0]])
     for consumed, labels in [(toy, np.array([True, False, True])), *_reach_cases()]:
         value = func(consumed, labels)
-        if isinstance(value, np.ndarray) and value.size > 1:
-            return "return one number (the mean over false items), not one per item"
-        if value is None or not isinstance(value, numbers.Real | np.floating | np.ndarray):
-            return f"misinfo_reach should return a number, got {type(value).__name__}"
-        right = capstone.misinformation_reach(consumed, labels)
-        if not labels.any() and not np.isfinite(value):
+        if isinstance(value, np.ndarray):
+            if value.size > 1:
+                return "return one number (the mean over false items), not one per item"
+            value = value.item() if value.size else value
+        if not labels.any() and isinstance(value, float) and np.isnan(value):
             return "with no false items the reach should be 0.0, not nan"
+        problem = not_a_number(value, "misinfo_reach's result")
+        if problem:
+            return problem
+        right = capstone.misinformation_reach(consumed, labels)
         if not np.isclose(float(value), right, atol=1e-9):
             if labels.any():
                 consumed_d = consumed.toarray() if sp.issparse(consumed) else consumed
@@ -76,8 +78,9 @@ def _check_reach(func):
     "consumed items, then top_k.",
 ])
 def _check_policy(func):
-    if not callable(func):
-        return "my_policy should be a function my_policy(scores, world, k)"
+    problem = not_a_function(func, "my_policy")
+    if problem:
+        return problem
     try:
         capstone.check_policy(func)
     except ValueError as err:
@@ -111,15 +114,17 @@ def judge(mine, base) -> str | None:
     "Return 1 - (false reach with the policy) / (false reach with 'none').",
 ])
 def _check_reach_cut(func):
-    if not callable(func):
-        return "reach_cut should be a function reach_cut(graph, items, policy, seed=0)"
+    problem = not_a_function(func, "reach_cut")
+    if problem:
+        return problem
     graph = cascade.make_social_graph(n_users=300, seed=4)
     items = cascade.make_items(n_items=30, n_users=300, seed=4)
     none = cascade.spread(graph, items, policy="none", seed=4).summary()["false_reach"]
     for policy in ("remove", "downrank", "none"):
         value = func(graph, items, policy, seed=4)
-        if value is None or not isinstance(value, numbers.Real | np.floating):
-            return f"reach_cut should return a number, got {type(value).__name__}"
+        problem = not_a_number(value, "reach_cut's result")
+        if problem:
+            return problem
         cut = cascade.spread(graph, items, policy=policy, seed=4).summary()["false_reach"]
         right = 1 - cut / none
         if np.isclose(value, cut / none):

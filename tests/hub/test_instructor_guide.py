@@ -36,4 +36,12 @@ def test_points_table_matches_the_notebooks():
             f"docs/instructor-guide.md: {assignment} is now {got[0]:g} autograded + {got[1]:g} "
             "written points; update its row")
         assert float(total) == sum(got), f"{assignment}: the total is not the sum"
-    assert "08-capstone" in {r[0] for r in rows}
+    listed = {r[0] for r in rows}
+    masters = {p.parent.name for p in (ROOT / "solutions").glob("*/*.ipynb")
+               if p.stem == p.parent.name}
+    assert masters <= listed, f"add rows for {sorted(masters - listed)} to the points table"
+    auto = sum(float(r[1]) for r in rows)
+    manual = sum(float(r[2]) for r in rows)
+    sentence = f"worth {auto + manual:g} points ({auto:g} autograded, {manual:g} by hand)"
+    assert sentence in " ".join(GUIDE.read_text().split()), (
+        f"update the course total in docs/instructor-guide.md: {sentence}")
