@@ -7,6 +7,8 @@ course directory. See the instructor section of the README.
 
 import os
 
+from course.grading import autograde_preprocessors
+
 c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
 
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
@@ -17,8 +19,16 @@ c.CourseDirectory.release_directory = "notebooks"
 # Only notebooks are released; checkpoints and caches never are.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
 
-# Grading must survive bad submissions: a cell that runs away is stopped.
+# Grading must survive bad submissions (tests/test_grading_robustness.py):
+# - a runaway cell is stopped after 120 s and the kernel interrupted, so the next cells still run;
 c.Execute.timeout = 120
+c.Execute.interrupt_on_timeout = True
+# - a submission that kills its kernel keeps the points it earned before the crash;
+c.Autograde.autograde_preprocessors = autograde_preprocessors()
+# - deleted test cells are put back (and run) instead of leaving the exercise ungraded;
+c.OverwriteCells.add_missing_cells = True
+# - huge outputs (a print in a loop) are cut before they reach the gradebook and feedback.
+c.LimitOutput.max_lines = 200
 
 # nbgrader's default feedback shows hidden tests (nbgrader issue #917).  Our feedback removes the
 # hidden test code and the tracebacks that would quote it; tests/test_grading.py checks this.

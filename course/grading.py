@@ -3,6 +3,11 @@
 ``python -m course.grading release [assignment ...]`` regenerates ``notebooks/`` (nbgrader's
 release folder) from ``solutions/`` (its source folder). ``./run release`` calls it.
 
+:class:`RobustExecute` replaces nbgrader's ``Execute`` when autograding (``nbgrader_config.py``): a
+submission that kills its kernel (``os._exit``, a segfault, running out of memory) keeps the
+points it earned before the crash, where plain nbgrader drops the whole notebook; the cell that
+crashed and every later code cell get an error output, so their tests score zero.
+
 :class:`HideHiddenTests` is a feedback preprocessor (configured in ``nbgrader_config.py``):
 nbgrader's default feedback shows the hidden tests (nbgrader issue #917) and the tracebacks of
 failed hidden asserts quote them. Ours replaces the hidden region with a note and cuts those
@@ -28,7 +33,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+from nbclient.exceptions import DeadKernelError
 from nbconvert.preprocessors import Preprocessor
+from nbformat import NotebookNode
+from nbgrader.converters.autograde import Autograde
+from nbgrader.preprocessors import Execute
 from traitlets import Bool
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,6 +72,45 @@ class HideHiddenTests(Preprocessor):
 
     def preprocess_cell(self, cell, resources, index):
         return hide_hidden_tests(cell), resources
+
+
+# -- autograding that survives a crashing submission ------------------------------------------
+KERNEL_DIED = ("the kernel died while running this cell (os._exit, a crash, or running out of "
+               "memory); the cells after it were not run")
+NOT_RUN = "not run: the kernel died in an earlier cell"
+
+
+def _error(ename: str, evalue: str) -> NotebookNode:
+    return NotebookNode(output_type="error", ename=ename, evalue=evalue,
+                        traceback=[f"{ename}: {evalue}"])
+
+
+class RobustExecute(Execute):
+    """nbgrader's ``Execute``, except that a dead kernel costs only the cells from the crash on."""
+
+    def preprocess(self, nb, resources=None, km=None):
+        self._kernel_died = False
+        return super().preprocess(nb, resources, km)
+
+    def preprocess_cell(self, cell, resources, index):
+        if getattr(self, "_kernel_died", False):
+            if cell.cell_type == "code":
+                cell.outputs = [_error("KernelDied", NOT_RUN)]
+            return cell, resources
+        try:
+            return super().preprocess_cell(cell, resources, index)
+        except DeadKernelError:
+            self._kernel_died = True
+            self.log.warning("Kernel died in cell %d; the remaining cells are marked not run",
+                             index)
+            cell.outputs.append(_error("KernelDied", KERNEL_DIED))
+            return cell, resources
+
+
+def autograde_preprocessors() -> list[type]:
+    """nbgrader's autograde pipeline with :class:`RobustExecute` in place of ``Execute``."""
+    default = Autograde.class_traits()["autograde_preprocessors"].default()
+    return [RobustExecute if p is Execute else p for p in default]
 
 
 def nbgrader(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess:

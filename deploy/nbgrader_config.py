@@ -21,7 +21,6 @@ HERE = os.path.dirname(os.path.abspath(__file__))  # noqa: F821 (traitlets sets 
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
 from private_exchange import PrivateExchangeSubmit  # noqa: E402
-from robust_execute import autograde_preprocessors  # noqa: E402
 
 c.CourseDirectory.course_id = os.environ.get("COURSE_ID", "inside-the-feed")
 c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", "/srv/nbgrader/exchange")
@@ -37,13 +36,5 @@ c.ExchangeFactory.submit = PrivateExchangeSubmit
 if os.environ.get("JUPYTERHUB_API_TOKEN"):
     c.Authenticator.plugin_class = "nbgrader.auth.JupyterHubAuthPlugin"
 
-# Robust autograding (tests/test_grading_robustness.py):
-# - a submission that kills its kernel keeps the points it earned before the crash;
-c.Autograde.autograde_preprocessors = autograde_preprocessors()
-# - deleted test cells are put back (and run) instead of leaving the exercise ungraded;
-c.OverwriteCells.add_missing_cells = True
-# - runaway cells are stopped (the course sets Execute.timeout = 120 s) and the kernel is
-#   interrupted rather than abandoned, so the next cells still run;
-c.Execute.interrupt_on_timeout = True
-# - huge outputs (a print in a loop) are cut before they reach the gradebook and feedback.
-c.LimitOutput.max_lines = 200
+# Robust autograding (crashed kernels, runaway cells, deleted test cells, huge outputs) is set in
+# the course directory's own nbgrader_config.py, which the instructor's clone reads after this.

@@ -2,9 +2,9 @@
 
 A tiny purpose-made assignment (two exercises: ``add`` worth 2 points, ``square`` worth 1) is
 released with nbgrader in a scratch course directory configured like a course on the hub: the
-course's own ``nbgrader_config.py`` plus the hub-wide ``deploy/nbgrader_config.py`` (which puts
-``deploy/robust_execute.py`` in nbgrader's pipeline and restores deleted test cells), with a short
-cell timeout so the test stays fast. Then one class of
+course's own ``nbgrader_config.py`` (which puts ``course.grading.RobustExecute`` in nbgrader's
+pipeline and restores deleted test cells) plus the hub-wide ``deploy/nbgrader_config.py``, with a
+short cell timeout so the test stays fast. Then one class of
 submissions is autograded in a single ``nbgrader autograde`` run, as an instructor would:
 
 ==================  ==================================================================  ======
