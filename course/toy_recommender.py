@@ -226,7 +226,9 @@ class ToyRecommender:
                                                                      "200px"})
                  for i, t in titles.items()}
         rate_box = w.VBox([w.HTML("<b>Your ratings</b> (0 = not seen)"), *stars.values()])
-        out = w.Output()
+        # The list may be wide: it scrolls, and the controls keep their width (in a plain HBox
+        # the table squeezes the controls to nothing and covers them).
+        out = w.Output(layout=w.Layout(flex="1 1 auto", overflow="auto"))
 
         def refresh(*_):
             algo = c["algorithm"].value
@@ -265,7 +267,8 @@ class ToyRecommender:
             c["algorithm"].observe(new_algorithm, "value")
             for s in stars.values():
                 s.observe(refresh, "value")
-        controls = w.VBox([w.HTML("<h3>Toy recommender</h3>"), *c.values(), rate_box])
+        controls = w.VBox([w.HTML("<h3>Toy recommender</h3>"), *c.values(), rate_box],
+                          layout=w.Layout(flex="0 0 auto", min_width="440px"))
         return w.HBox([controls, out])
 
     def show(self, user: int = 1, algorithm: str = "EASE") -> None:

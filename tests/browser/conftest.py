@@ -131,14 +131,27 @@ def server_home(tmp_path_factory) -> Path:
     return home
 
 
+def start_voila(app: str, home: Path) -> Server:
+    """The Voila app ``apps/<app>.ipynb`` as ``./run voila <app>`` starts it, on a free port."""
+    port = free_port()
+    argv = [str(BIN / "voila"), str(ROOT / "apps" / f"{app}.ipynb"), *VOILA_FLAGS,
+            f"--port={port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0"]
+    return start_server(f"voila-{app}", argv, port, home, "/voila/static/voila.js",
+                        env=VOILA_ENV)
+
+
 @pytest.fixture(scope="session")
 def voila_server(server_home: Path) -> Iterator[Server]:
-    """The playground app as ``./run voila`` starts it, on a free loopback port."""
-    port = free_port()
-    argv = [str(BIN / "voila"), str(ROOT / "apps" / "playground.ipynb"), *VOILA_FLAGS,
-            f"--port={port}", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0"]
-    server = start_server("voila", argv, port, server_home, "/voila/static/voila.js",
-                          env=VOILA_ENV)
+    """The playground app (``./run voila``)."""
+    server = start_voila("playground", server_home)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def toy_voila_server(server_home: Path) -> Iterator[Server]:
+    """The toy recommender app (``./run voila toy-recommender``)."""
+    server = start_voila("toy-recommender", server_home)
     yield server
     server.stop()
 
@@ -229,3 +242,12 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+@pytest.fixture
+def screenshot_on_failure(watched_page, artifacts, request):
+    """Save what the browser showed when a test fails (next to the other artefacts)."""
+    yield
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        watched_page.page.screenshot(path=str(artifacts / f"{request.node.name}-failure.png"))

@@ -59,15 +59,6 @@ def _check_slider_changes_figures(watched) -> None:
         timeout=30_000)
 
 
-@pytest.fixture
-def screenshot_on_failure(watched_page, artifacts, request):
-    """Save what the browser showed when a test fails (next to the other artefacts)."""
-    yield
-    report = getattr(request.node, "rep_call", None)
-    if report is not None and report.failed:
-        watched_page.page.screenshot(path=str(artifacts / f"{request.node.name}-failure.png"))
-
-
 def test_voila_app_renders_and_responds(voila_server, watched_page, artifacts,
                                         screenshot_on_failure):
     page = watched_page.page
