@@ -25,9 +25,9 @@ _Q2_2020 = ("Facebook Reports Second Quarter 2020 Results (press release and ear
 _Q1_2020 = "Facebook Reports First Quarter 2020 Results (press release), 29 April 2020"
 _Q4_2017 = ("Facebook Reports Fourth Quarter and Full Year 2017 Results (press release), "
             "31 January 2018, investor.fb.com")
-_CALL_Q4_2017 = ("Mark Zuckerberg, Facebook Q4 2017 earnings call, 31 January 2018 (changes made in "
-                 "Q4 2017, fewer viral videos); Facebook's 'What The Social Dilemma Gets Wrong' "
-                 "(October 2020) repeats the figure but dates the change to 2018")
+_CALL_Q4_2017 = ("Mark Zuckerberg, Facebook Q4 2017 earnings call, 31 January 2018 (changes "
+                 "made in Q4 2017, fewer viral videos); Facebook's 'What The Social Dilemma Gets "
+                 "Wrong' (October 2020) repeats the figure but dates the change to 2018")
 _RESPONSE = "Facebook, 'What The Social Dilemma Gets Wrong' (about.fb.com, October 2020)"
 
 # -- Facebook, Q2 2020 (the quarter before the film's release in September 2020) ----------------

@@ -223,16 +223,17 @@ def reading_weights(p_engage: np.ndarray, stay_base: float = 0.6,
 class FeedResult:
     """What :func:`run_feed` returns.
 
-    ``per_user``: one row per user with the arm flags and the outcomes of :data:`OUTCOMES`
-    (views, engagements, political and untrustworthy views per day; shares of what the user
-    viewed, ``moderate_share`` being posts from sources neither like-minded nor cross-cutting;
-    change in attitude extremity ``|attitude| - |ideology|`` in standard deviations of the
-    starting ideology, the unit field studies report attitude effects in). ``page_impressions``: (n_users, n_pages) expected views of each Page's posts
+    ``per_user``: one row per user with the arm flags and the outcomes of :data:`OUTCOMES`:
+    views, engagements, political and untrustworthy views per day; shares of what the user
+    viewed (``moderate_share``: posts from sources neither like-minded nor cross-cutting); and
+    ``extremity_change``, the change in attitude extremity ``|attitude| - |ideology|`` in
+    standard deviations of the starting ideology (the unit field studies report attitude
+    effects in). ``page_impressions``: (n_users, n_pages) expected views of each Page's posts
     (originals and reshares). ``stages``: political posts' cross-cutting and like-minded counts
     at four stages (``random``: all political posts of the day, ``potential``: the inventory,
-    ``exposed``: viewed, ``engaged``), per user. ``audiences``: one row per political post with
-    its slant and its audiences on the left and on the right at the potential, exposed and
-    engaged stages (for segregation indices).
+    ``exposed``: viewed, ``engaged``), per user. ``audiences``: one row per political post and
+    day with its slant and its audiences on the left and on the right at the potential,
+    exposed and engaged stages (for segregation indices).
     """
 
     per_user: pd.DataFrame
