@@ -404,7 +404,7 @@ def compare_with_field(simulated: pd.DataFrame) -> pd.DataFrame:
         if pd.notna(f["value"]):
             published += f" ({f['value']:.3g} {f['unit']})".replace(" )", ")")
         rows.append({
-            "study": c.study, "outcome": c.finding, "published": published,
+            "study": c.study, "outcome": c.finding, "design": c.design, "published": published,
             "published_uncertainty": f["uncertainty"], "simulated_measure": c.measure,
             "scale": c.scale, "simulated": sim["mean"], "ci_low": sim["ci_low"],
             "ci_high": sim["ci_high"], "simulated_direction": arrows[sim_sign],
