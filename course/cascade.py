@@ -5,20 +5,35 @@ The model, step by step (vectorized over items)
 * A **social graph** (:func:`make_social_graph`): networkx's Holme-Kim power-law cluster graph,
   so a few accounts have very many friends and friends of friends are often friends.
 * **Items** (:func:`make_items`): posts with a truth label (``is_false``), an *engagement pull*
-  (how likely someone who sees it shares it; false items pull more on average, as Vosoughi, Roy
-  & Aral 2018 found for false news on Twitter), a first poster and a posting step.
+  (how likely someone who sees it shares it), a first poster and a posting step.
 * When a user **shares** an item, each friend *sees* it in their feed with probability
   ``visibility[i]``; a friend with ``c`` sharing friends sees it with probability
   ``1 - (1 - visibility[i]) ** c`` (:func:`see_probability`). Under **engagement ranking** the
-  feed shows high-pull items more (``visibility = base_visibility * pull / mean pull``, at most
-  1); a **chronological** feed shows everything with ``base_visibility``.
+  feed shows high-pull items more (``visibility = base_visibility * (pull / mean pull) **
+  engagement_boost``, at most 1); a **chronological** feed shows everything with
+  ``base_visibility``.
+* **False news' advantage, counted once.** Vosoughi, Roy & Aral (2018) found false stories 70%
+  more likely to be retweeted than true ones (:data:`course.facts.FALSE_NEWS_RETWEET_ADVANTAGE`),
+  an outcome of people's choices *and* of the feeds they used. Under the engagement feed an item
+  is passed on at a rate proportional to ``visibility * pull``, so the default splits the 1.7 in
+  two: false items' mean pull is ``sqrt(1.7)`` times true items' (:data:`FALSE_PULL_RATIO`), and
+  the engagement feed's visibility adds the other ``sqrt(1.7)``. Under a chronological feed
+  only the first half remains. The split is an assumption, not a measurement.
+* **Spreading threshold.** A post reached through a friendship arrives at someone with, on
+  average, :func:`mean_excess_degree` other friends (``<k^2>/<k> - 1``, far above the mean
+  degree when a few people have very many friends), so it keeps spreading when
+  :func:`reproduction_number` ``= mean excess degree * visibility * pull`` exceeds 1.
 * A user who sees an item for the first time shares it with probability ``pull[i]`` (then their
   friends may see it at the next step). Nobody sees or shares the same item twice.
 * **Fact-checking** with limited capacity and delay: from ``delay`` steps after posting an item
   can be checked; each step the checkers take the ``capacity`` eligible, not yet checked items
   with the largest reach (:func:`fact_check_queue`). A checked false item is flagged and the
   **policy** applies from the next step: ``"none"`` (a label nobody acts on), ``"downrank"``
-  (visibility multiplied by ``downrank_factor``) or ``"remove"`` (no one else sees it).
+  (visibility of each share multiplied by ``downrank_factor``) or ``"remove"`` (no one else
+  sees it). Facebook states the *outcome* of its demotion (about 80% fewer future views,
+  :data:`course.facts.FALSE_RATING_VIEW_CUT`), not a per-share factor: :func:`future_view_cut`
+  measures the outcome of a factor and :func:`calibrate_downrank` finds the factor that gives
+  a target cut.
 * **Reach** of an item = the number of users who saw it (its poster included).
 
 Runs with the same ``seed`` draw the same random numbers, so comparing policies on one seed is a
@@ -43,12 +58,19 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from course import facts
+
 __all__ = [
     "make_social_graph", "make_items", "see_probability", "fact_check_queue", "spread",
-    "CascadeResult", "compare_policies", "POLICIES",
+    "CascadeResult", "compare_policies", "POLICIES", "FALSE_PULL_RATIO", "mean_excess_degree",
+    "reproduction_number", "future_view_cut", "calibrate_downrank", "compare_over_seeds",
 ]
 
 POLICIES = ("none", "downrank", "remove")
+
+#: Default ratio of false to true items' mean pull: half (on a log scale) of Vosoughi et al.'s
+#: 70% retweet advantage; the engagement feed's visibility adds the other half.
+FALSE_PULL_RATIO: float = float(np.sqrt(1 + facts.FALSE_NEWS_RETWEET_ADVANTAGE))
 
 
 def make_social_graph(n_users: int = 2000, n_friends: int = 4, triangle_prob: float = 0.3,
@@ -67,12 +89,13 @@ def make_social_graph(n_users: int = 2000, n_friends: int = 4, triangle_prob: fl
 
 
 def make_items(n_items: int = 200, n_users: int = 2000, *, false_share: float = 0.2,
-               true_pull: float = 0.15, false_pull: float = 0.3, post_window: int = 10,
-               seed: int = 0) -> pd.DataFrame:
+               true_pull: float = 0.15, false_pull: float | None = None,
+               post_window: int = 10, seed: int = 0) -> pd.DataFrame:
     """Posts with a truth label, an engagement pull (share probability), a poster and a step.
 
-    Pulls are drawn from Beta distributions with means ``true_pull`` and ``false_pull``;
-    posting steps are uniform over the first ``post_window`` steps.
+    Pulls are drawn from Beta distributions with means ``true_pull`` and ``false_pull``
+    (default ``true_pull * FALSE_PULL_RATIO``, see the module docstring); posting steps are
+    uniform over the first ``post_window`` steps.
 
     >>> items = make_items(n_items=10, n_users=50, seed=0)
     >>> list(items.columns)
@@ -80,6 +103,8 @@ def make_items(n_items: int = 200, n_users: int = 2000, *, false_share: float = 
     """
     if not 0 <= false_share <= 1:
         raise ValueError("make_items(): false_share must be between 0 and 1")
+    if false_pull is None:
+        false_pull = true_pull * FALSE_PULL_RATIO
     for name, mean in [("true_pull", true_pull), ("false_pull", false_pull)]:
         if not 0 < mean < 1:
             raise ValueError(f"make_items(): {name} is a probability, between 0 and 1")
@@ -162,7 +187,7 @@ class CascadeResult:
 def spread(graph: nx.Graph, items: pd.DataFrame, *, steps: int = 30,
            ranking: str = "engagement", base_visibility: float = 0.3, policy: str = "none",
            capacity: int = 5, delay: int = 3, downrank_factor: float = 0.2,
-           seed: int = 0) -> CascadeResult:
+           engagement_boost: float = 1.0, seed: int = 0) -> CascadeResult:
     """Simulate the spread of every item for ``steps`` steps (see the module docstring).
 
     >>> g = make_social_graph(n_users=300, seed=0)
@@ -193,7 +218,7 @@ def spread(graph: nx.Graph, items: pd.DataFrame, *, steps: int = 30,
     n_items = len(items)
     rows = np.arange(n_items)
     if ranking == "engagement":
-        visibility = np.minimum(1.0, base_visibility * pull / pull.mean())
+        visibility = np.minimum(1.0, base_visibility * (pull / pull.mean()) ** engagement_boost)
     else:
         visibility = np.full(n_items, base_visibility)
 
@@ -215,7 +240,7 @@ def spread(graph: nx.Graph, items: pd.DataFrame, *, steps: int = 30,
             factor[acted] = downrank_factor
         elif policy == "remove":
             factor[acted] = 0.0
-        counts = (A @ sharers.T.astype(float)).T                 # sharing friends per user
+        counts = (sp.csr_matrix(sharers, dtype=float) @ A).toarray()  # sharing friends per user
         p_see = see_probability(counts, visibility * factor)
         see_draw = rng.random((n_items, n_users))
         share_draw = rng.random((n_items, n_users))
@@ -233,7 +258,8 @@ def spread(graph: nx.Graph, items: pd.DataFrame, *, steps: int = 30,
     table["checked_step"] = checked
     table["flagged_step"] = flagged
     params = dict(steps=steps, ranking=ranking, base_visibility=base_visibility, policy=policy,
-                  capacity=capacity, delay=delay, downrank_factor=downrank_factor, seed=seed)
+                  capacity=capacity, delay=delay, downrank_factor=downrank_factor,
+                  engagement_boost=engagement_boost, seed=seed)
     return CascadeResult(reach, table, exposed, params)
 
 
@@ -248,3 +274,97 @@ def compare_policies(graph: nx.Graph, items: pd.DataFrame, policies=POLICIES,
     """
     rows = {p: spread(graph, items, policy=p, **settings).summary() for p in policies}
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("policy")
+
+
+def mean_excess_degree(graph: nx.Graph) -> float:
+    """Mean number of *other* friends of someone reached through a friendship:
+    ``<k^2> / <k> - 1``. People with many friends are reached more often, so this is larger
+    than the mean degree whenever degrees vary (a k-regular graph gives k - 1).
+
+    >>> mean_excess_degree(nx.cycle_graph(10)), mean_excess_degree(nx.star_graph(8))
+    (1.0, 3.5)
+    """
+    k = np.array([d for _, d in graph.degree()], dtype=float)
+    if k.sum() == 0:
+        return 0.0
+    return float((k ** 2).mean() / k.mean() - 1)
+
+
+def reproduction_number(graph: nx.Graph, visibility: float | np.ndarray,
+                        pull: float | np.ndarray) -> float | np.ndarray:
+    """New viewers each viewer passes a post to, on average, in the cascade model: mean excess
+    degree x visibility x pull. Above 1 a post can reach a large part of the network.
+
+    >>> round(float(reproduction_number(nx.cycle_graph(10), 0.5, 0.5)), 3)
+    0.25
+    """
+    return mean_excess_degree(graph) * np.asarray(visibility) * np.asarray(pull)
+
+
+def future_view_cut(untouched: CascadeResult, treated: CascadeResult) -> float:
+    """Share of flagged items' *future views* (views after they were flagged) that a policy
+    removed: ``1 - future views under the policy / future views under "none"``, over the items
+    flagged at the same step in both runs (same seed: identical until the policy acts).
+
+    >>> g = make_social_graph(n_users=400, seed=0)
+    >>> it = make_items(n_items=40, n_users=400, seed=0)
+    >>> a = spread(g, it, policy="none", capacity=4, delay=1, seed=0)
+    >>> b = spread(g, it, policy="remove", capacity=4, delay=1, seed=0)
+    >>> round(future_view_cut(a, b), 3)
+    1.0
+    """
+    fa = untouched.items["flagged_step"].to_numpy()
+    fb = treated.items["flagged_step"].to_numpy()
+    both = np.flatnonzero((fa >= 0) & (fa == fb))
+    if both.size == 0:
+        return float("nan")
+    at_flag = untouched.reach[fa[both] + 1, both]
+    future_none = untouched.reach[-1, both] - at_flag
+    future_treated = treated.reach[-1, both] - treated.reach[fb[both] + 1, both]
+    total = future_none.sum()
+    return float(1 - future_treated.sum() / total) if total > 0 else float("nan")
+
+
+def calibrate_downrank(graph: nx.Graph, items: pd.DataFrame, target: float | None = None,
+                       factors=(0.5, 0.35, 0.2, 0.1, 0.05, 0.02, 0.0),
+                       **settings) -> pd.DataFrame:
+    """The per-share ``downrank_factor`` whose :func:`future_view_cut` is closest to ``target``
+    (default Facebook's stated 80%): a table of factor and cut, with the chosen row marked.
+
+    >>> g = make_social_graph(n_users=300, seed=0)
+    >>> t = calibrate_downrank(g, make_items(n_items=30, n_users=300, seed=0), factors=(0.5, 0))
+    >>> list(t.columns)
+    ['downrank_factor', 'future_view_cut', 'chosen']
+    """
+    target = facts.FALSE_RATING_VIEW_CUT if target is None else target
+    settings = {"capacity": 5, "delay": 3, **settings}
+    none = spread(graph, items, policy="none", **settings)
+    cuts = [future_view_cut(none, spread(graph, items, policy="downrank", downrank_factor=f,
+                                         **settings)) for f in factors]
+    table = pd.DataFrame({"downrank_factor": list(factors), "future_view_cut": cuts})
+    table["chosen"] = False
+    best = (table["future_view_cut"] - target).abs().idxmin()
+    table.loc[best, "chosen"] = True
+    return table
+
+
+def compare_over_seeds(seeds, *, n_users: int = 2000, n_items: int = 200,
+                       rankings=("engagement",), policies=POLICIES, graph_options=None,
+                       item_options=None, **settings) -> pd.DataFrame:
+    """Run every ranking x policy on a new seeded graph and item set per seed (paired within a
+    seed) and tabulate :meth:`CascadeResult.summary`: one row per seed, ranking and policy.
+
+    >>> t = compare_over_seeds([1, 2], n_users=200, n_items=20, steps=5)
+    >>> t.shape
+    (6, 6)
+    """
+    rows = []
+    for seed in seeds:
+        graph = make_social_graph(n_users=n_users, seed=seed, **(graph_options or {}))
+        items = make_items(n_items=n_items, n_users=n_users, seed=seed, **(item_options or {}))
+        for ranking in rankings:
+            for policy in policies:
+                summary = spread(graph, items, ranking=ranking, policy=policy, seed=seed,
+                                 **settings).summary()
+                rows.append({"seed": seed, "ranking": ranking, "policy": policy, **summary})
+    return pd.DataFrame(rows)

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from course import cascade as cc
+from course import facts
 
 
 def items_table(pulls, is_false, posters, post_steps=None):
@@ -89,20 +90,79 @@ def test_same_seed_same_cascades(graph, items):
     assert not np.array_equal(a.reach, c.reach)
 
 
-def test_false_items_travel_further_and_policies_cut_their_reach(graph, items):
-    table = cc.compare_policies(graph, items, seed=0)
-    assert table.loc["none", "false_reach"] > 3 * table.loc["none", "true_reach"]
-    assert (table.loc["remove", "false_reach"] < table.loc["downrank", "false_reach"]
-            < 0.6 * table.loc["none", "false_reach"])
-    chrono = cc.compare_policies(graph, items, policies=["none"], ranking="chronological")
-    assert chrono.loc["none", "false_reach"] < 0.6 * table.loc["none", "false_reach"]
+@pytest.fixture(scope="module")
+def over_seeds():
+    # the notebook's size (2000 people, 200 posts): 40 false posts per world
+    plain = cc.compare_over_seeds(range(1, 7), rankings=("engagement", "chronological"),
+                                  policies=("none",))
+    acted = cc.compare_over_seeds([1, 2, 3], policies=("downrank", "remove"))
+    return pd.concat([plain, acted], ignore_index=True).set_index(["seed", "ranking", "policy"])
 
 
-def test_longer_delays_and_less_capacity_let_more_through(graph, items):
-    def false_reach(**kw):
-        return cc.spread(graph, items, policy="remove", seed=0, **kw).summary()["false_reach"]
-    assert false_reach(delay=1) < false_reach(delay=4) < false_reach(delay=8)
-    assert false_reach(capacity=10) < false_reach(capacity=2) < false_reach(capacity=0)
+def test_false_items_travel_further_as_a_tendency_not_in_every_world(over_seeds):
+    eng = over_seeds.xs(("engagement", "none"), level=("ranking", "policy"))
+    assert eng["false_reach"].mean() > 1.5 * eng["true_reach"].mean()
+    assert (eng["false_reach"] > eng["true_reach"]).mean() >= 0.6
+    # ... but a world with 40 false posts can draw few viral ones: seed 1 is such a world,
+    # which is why notebook 07 reports this as a tendency with an interval
+    assert eng.loc[1, "false_reach"] < eng.loc[1, "true_reach"]
+
+
+def test_engagement_ranking_boosts_false_reach_and_policies_cut_it_in_every_seed(over_seeds):
+    eng = over_seeds.xs(("engagement", "none"), level=("ranking", "policy"))
+    chrono = over_seeds.xs(("chronological", "none"), level=("ranking", "policy"))
+    assert (chrono["false_reach"] < eng["false_reach"]).all()   # the model's ranking assumption
+    for policy in ("downrank", "remove"):
+        cut = over_seeds.xs(("engagement", policy), level=("ranking", "policy"))["false_reach"]
+        assert (cut < eng["false_reach"].loc[cut.index]).all()
+
+
+def test_false_advantage_is_counted_once():
+    # pull ratio x visibility ratio under the engagement feed = Vosoughi et al.'s 1.7
+    assert cc.FALSE_PULL_RATIO ** 2 == pytest.approx(1 + facts.FALSE_NEWS_RETWEET_ADVANTAGE)
+    items = cc.make_items(n_items=4000, n_users=10, seed=0)
+    means = items.groupby("is_false")["pull"].mean()
+    assert means[True] / means[False] == pytest.approx(cc.FALSE_PULL_RATIO, rel=0.05)
+    # engagement_boost=0 makes the engagement feed show every item equally
+    g = nx.path_graph(50)
+    it = items_table([0.9, 0.1], [True, False], [0, 0])
+    flat = cc.spread(g, it, steps=3, ranking="engagement", engagement_boost=0.0, seed=1)
+    chrono = cc.spread(g, it, steps=3, ranking="chronological", seed=1)
+    assert np.array_equal(flat.reach, chrono.reach)
+
+
+def test_excess_degree_and_reproduction_number_by_hand():
+    assert cc.mean_excess_degree(nx.random_regular_graph(4, 20, seed=1)) == pytest.approx(3)
+    assert cc.mean_excess_degree(nx.star_graph(10)) == pytest.approx(4.5)   # (n - 1) / 2
+    heavy = cc.make_social_graph(n_users=2000, seed=2020)
+    degrees = np.array([d for _, d in heavy.degree()])
+    assert cc.mean_excess_degree(heavy) > 2 * degrees.mean()
+    assert cc.reproduction_number(nx.cycle_graph(8), 0.4, 0.5) == pytest.approx(0.2)
+
+
+def test_future_view_cut_and_calibration_to_80_percent(graph, items):
+    none = cc.spread(graph, items, policy="none", seed=0)
+    assert cc.future_view_cut(none, cc.spread(graph, items, policy="remove", seed=0)) == 1.0
+    assert cc.future_view_cut(none, none) == 0.0
+    cuts = [cc.future_view_cut(none, cc.spread(graph, items, policy="downrank",
+                                               downrank_factor=f, seed=0))
+            for f in (0.6, 0.3, 0.1)]
+    assert cuts[0] < cuts[1] < cuts[2] < 1
+    table = cc.calibrate_downrank(graph, items, factors=(0.5, 0.3, 0.2, 0.1), seed=0)
+    chosen = table.loc[table["chosen"]].iloc[0]
+    assert abs(chosen["future_view_cut"] - facts.FALSE_RATING_VIEW_CUT) == \
+        (table["future_view_cut"] - 0.8).abs().min()
+    assert abs(chosen["future_view_cut"] - 0.8) < 0.1
+
+
+def test_longer_delays_let_more_through_in_every_seed():
+    for seed in (1, 2, 3):
+        g = cc.make_social_graph(n_users=1000, seed=seed)
+        it = cc.make_items(n_items=120, n_users=1000, seed=seed)
+
+        fast, slow = (cc.spread(g, it, policy="remove", capacity=10, delay=d,
+                                seed=seed).summary()["false_reach"] for d in (1, 6))
+        assert fast < slow
 
 
 def test_bad_input(graph, items):
