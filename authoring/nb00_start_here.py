@@ -77,8 +77,10 @@ def build() -> Notebook:
 
     The course does not ask you to take either side on trust. Below, each side's main claims
     are written as statements that data can support or contradict, with the measurement the
-    course uses and the notebook where you will carry it out. `facts.claims_table()` builds the
-    table; it is an ordinary pandas `DataFrame`.
+    course uses and the notebook where you will carry it out. The last column, `field`, names
+    the randomised experiments on real platforms that tested the same claim; notebook 09 sets
+    them beside the course's own simulations. `facts.claims_table()` builds the table; it is
+    an ordinary pandas `DataFrame`.
     """)
     nb.code("""
     claims = facts.claims_table()
@@ -92,6 +94,10 @@ def build() -> Notebook:
     * The sides disagree less about *what* algorithms do than about *what follows from it*.
       Both agree that the feed is ranked by a model trained on behaviour; the platform calls
       that relevance, the film calls it manipulation.
+    * Not every claim can be tested in a simulation. "Polarisation predates social media" is
+      a claim about history: no simulation of a feed can show what happened before feeds
+      existed. What can be tested is the narrower claim that today's feed drives polarisation,
+      and that was tested in the field (notebook 09).
     * Many claims hide a **metric**. "Relevant and useful" needs a measure of relevance (in
       notebook 02: precision and NDCG on held-out ratings). "Feeds you what you agree with"
       needs a measure of diversity or polarisation (notebook 05). Choosing the metric is half

@@ -183,8 +183,7 @@ def build() -> Notebook:
     nb.code("""
     arpu = engagement.arpu(facts.REVENUE_Q2_2020, [facts.MAU_Q1_2020, facts.MAU_Q2_2020])
     per_dau_day = facts.REVENUE_Q2_2020 / facts.DAYS_Q2_2020 / facts.DAU_Q2_2020
-    print(f"ARPU, Q2 2020:                        ${arpu:.2f} a quarter, "
-          f"about ${4 * arpu:.0f} a year")
+    print(f"ARPU, Q2 2020:                        ${arpu:.2f} for the quarter")
     print(f"revenue per daily user per day:        ${per_dau_day:.3f}")
     print(f"revenue per day, all users:            "
           f"${facts.REVENUE_Q2_2020 / facts.DAYS_Q2_2020 / 1e6:,.0f} million")
@@ -192,6 +191,11 @@ def build() -> Notebook:
     record("revenue_per_dau_per_day", per_dau_day)
     """)
     nb.md("""
+    (Why not multiply by four, "about $28 a year"? Because quarters differ: advertising is
+    seasonal, with the holiday quarter bringing the most, and users come and go.
+    A yearly ARPU divides the year's revenue by the year's average users, a figure Facebook
+    reports separately; multiplying one quarter by four is a guess, not a fact.)
+
     About 11 cents per daily user per day, or roughly $205 million a day in total. Every
     percentage point of daily attention is worth a lot of money, which is the film's point
     ("if you're not paying for the product, you are the product"). It is also why the
@@ -200,14 +204,17 @@ def build() -> Notebook:
 
     # -- 3. The 2018 cut ------------------------------------------------------------------------
     nb.md("""
-    ## 3. The 2018 feed change: 50 million hours a day
+    ## 3. Time given up: 50 million hours a day
 
-    Around the turn of 2018 Facebook changed its feed ranking: fewer viral videos, and, from
-    January 2018, more weight on "meaningful social interactions" (posts from friends and family
-    that start conversations) than on videos and news from pages. On the Q4 2017 earnings call
-    (31 January 2018) Mark Zuckerberg said the changes had reduced time spent on Facebook "by
-    roughly 50 million hours every day", about 5% of the total. Facebook's reply to the film
-    cites this as evidence that it does not simply maximise attention.
+    In the last quarter of 2017 Facebook changed its feed to show fewer viral videos. On the
+    Q4 2017 earnings call (31 January 2018) Mark Zuckerberg said these changes had reduced
+    time spent on Facebook "by roughly 50 million hours every day", about 5% of the total.
+    Three weeks earlier, on 11 January 2018, the company had announced a different, bigger
+    re-ranking: more weight on "meaningful social interactions" (posts from friends and family
+    that start conversations) than on videos and news from Pages. Facebook's reply to the film
+    cites the 50 million hours as evidence that it does not simply maximise attention, and
+    dates the change to 2018: it credits the cut to the wrong change. (Notebook 04 comes back
+    to this: before quoting a number, ask which intervention it measures.)
 
     Fifty million hours is hard to picture. Per user it is much easier.
 
@@ -236,8 +243,8 @@ def build() -> Notebook:
     `engagement.minutes_per_user`, so this runs whatever your answer):
     """)
     nb.code("""
-    cut = engagement.minutes_per_user(facts.HOURS_CUT_PER_DAY_2018, facts.DAU_Q4_2017)
-    total_hours = facts.HOURS_CUT_PER_DAY_2018 / facts.TIME_CUT_SHARE_2018
+    cut = engagement.minutes_per_user(facts.HOURS_CUT_PER_DAY_Q4_2017, facts.DAU_Q4_2017)
+    total_hours = facts.HOURS_CUT_PER_DAY_Q4_2017 / facts.TIME_CUT_SHARE_Q4_2017
     before = engagement.minutes_per_user(total_hours, facts.DAU_Q4_2017)
     print(f"the cut:           {cut:.2f} minutes per daily user per day")
     print(f"time spent before: about {before:.0f} minutes per daily user per day "
@@ -254,11 +261,13 @@ def build() -> Notebook:
     for y, minutes in enumerate([before, before - cut]):
         ax.text(minutes + 0.5, y, f"{minutes:.1f} min", va="center")
     ax.set_xlim(0, before * 1.15)
-    label(ax, "Facebook, 2018: time per daily user per day", "minutes per day", "News Feed")
+    label(ax, "Facebook, late 2017: time per daily user per day", "minutes per day",
+          "News Feed")
     plt.show()
     """)
     nb.written("cut_2018", points=3, prompt="""
-    Facebook presents the 2018 change as evidence that it puts well-being ahead of engagement.
+    Facebook presents the 50-million-hour cut as evidence that it puts well-being ahead of
+    engagement.
     Using the numbers above (minutes per daily user, share of time, the growth of daily users
     afterwards), how strong is this evidence? Name at least one thing you would need to know to
     decide. (4-6 sentences.)
@@ -645,8 +654,9 @@ def build() -> Notebook:
       monthly user came about 20 days a month. Stickiness describes a mix of very different users.
     * **ARPU.** Revenue over the average MAU of the quarter: $7.05 in Q2 2020, about 11 cents per
       daily user per day. Attention is the product being sold.
-    * **The 2018 cut.** 50 million hours a day is about 2 minutes per daily user per day, about
-      5% of time spent; daily users kept growing afterwards.
+    * **The late-2017 cut.** 50 million hours a day is about 2 minutes per daily user per day,
+      about 5% of time spent, from changes made in Q4 2017 (not the January 2018
+      "meaningful interactions" change); daily users kept growing afterwards.
     * **On an event log.** DAU/MAU over time, day-N and weekly retention, cohort matrices (rows:
       sign-up cohorts; columns: periods since sign-up), session lengths (skewed: use medians and
       percentiles), and CTR by position.

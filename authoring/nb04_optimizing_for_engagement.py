@@ -43,8 +43,13 @@ def build() -> Notebook:
     Those behaviours are easy to measure, so they become the objective. *The Social Dilemma*
     says that is the problem: engagement is not well-being, and a feed that maximises it
     learns to serve what grabs attention. Facebook's answer, in January 2018, was to re-rank
-    the feed toward "meaningful social interactions", accepting that people would spend about
-    5% less time on the site (about 50 million hours a day, notebook 01).
+    the feed toward "meaningful social interactions" (MSI), saying people would spend less
+    time on the site. The figure usually quoted with it, about 5% less time or 50 million
+    hours a day (notebook 01), belongs to something else: on the Q4 2017 earnings call
+    (31 January 2018) Mark Zuckerberg credited it to changes made *in Q4 2017*, which showed
+    fewer viral videos, before the MSI change. Facebook's own reply to the film dates the cut
+    to 2018 and so mixes the two up. Before you quote a number, ask which intervention it
+    measures.
 
     This notebook makes the disagreement precise with a **user model** in which every story has
     two separate numbers for every user: how likely they are to click it, and how glad they are
@@ -59,7 +64,8 @@ def build() -> Notebook:
        reveal it;
     4. trace the engagement-satisfaction Pareto frontier by blending objectives, and find the
        non-dominated rankings;
-    5. relate the 2018 "meaningful interactions" change to a move along that frontier.
+    5. relate a cut in time spent, such as Facebook's late-2017 feed changes, to a move along
+       that frontier, and say which change a published number actually measures.
 
     **Estimated time:** 90 minutes.
     **Prerequisites:** notebook 01 (CTR by position, Goodhart's law) and 02 (ranking).
@@ -166,8 +172,8 @@ def build() -> Notebook:
     """)
     nb.tests("expected_clicks", points=2, visible="""
     checks.check("expected_clicks", strict=True)
-    assert np.allclose(expected_clicks(np.array([[0.5, 0.5]]), np.array([1.0, 0.5])), [0.75])
     """, hidden="""
+    assert np.allclose(expected_clicks(np.array([[0.5, 0.5]]), np.array([1.0, 0.5])), [0.75])
     c = np.array([[0.2, 0.4, 0.9], [1.0, 0.0, 1.0]])
     assert np.allclose(expected_clicks(c, np.array([1, 1 / 2, 1 / 3])), [0.7, 4 / 3])
     assert np.allclose(expected_clicks(np.ones((4, 5)), np.zeros(5)), 0)
@@ -221,9 +227,9 @@ def build() -> Notebook:
     """)
     nb.tests("position_bias", points=2, visible="""
     checks.check("position_bias", strict=True)
+    """, hidden="""
     toy = pd.DataFrame({"position": [1, 1, 2, 2], "clicked": [True, True, True, False]})
     assert np.allclose(position_bias(toy), [1.0, 0.5])
-    """, hidden="""
     toy = pd.DataFrame({"position": [2, 1, 3, 1, 3, 3, 2, 1],
                         "clicked": [True, True, False, False, True, False, False, True]})
     assert np.allclose(position_bias(toy), [1.0, 0.75, 0.5])
@@ -314,9 +320,9 @@ def build() -> Notebook:
     """)
     nb.tests("pareto_mask", points=2, visible="""
     checks.check("pareto_mask", strict=True)
+    """, hidden="""
     assert pareto_mask(np.array([1.0, 2.0, 0.5]), np.array([2.0, 1.0, 0.5])).tolist() == \\
         [True, True, False]
-    """, hidden="""
     e = np.array([1.0, 1.0, 2.0, 2.0, 0.0])
     s = np.array([2.0, 1.0, 1.0, 1.0, 3.0])
     assert pareto_mask(e, s).tolist() == [True, False, True, True, True]
@@ -332,10 +338,13 @@ def build() -> Notebook:
                zorder=2, label="Pareto-optimal blend")
     ax.scatter(curve.loc[~on, "clicks"], curve.loc[~on, "satisfaction"], color=PALETTE[3],
                marker="x", zorder=2, label="dominated blend")
-    for w in [0.0, 0.5, 1.0]:
+    # labels go inside the curve (below and to the left of it), where there are no points
+    for w, offset in [(0.0, (-30, 12)), (0.5, (-10, -40)), (1.0, (30, -45))]:
         row = curve.loc[np.isclose(curve["weight"], w)].iloc[0]
         ax.annotate(f"weight {w:g}", (row["clicks"], row["satisfaction"]),
-                    textcoords="offset points", xytext=(6, -12))
+                    textcoords="offset points", xytext=offset,
+                    ha="right" if offset[0] < 0 else "left",
+                    arrowprops=dict(arrowstyle="-", color="grey", lw=0.8))
     ax.legend()
     label(ax, "The engagement-satisfaction frontier",
           "expected clicks per user per session", "expected satisfaction per user")
@@ -353,15 +362,18 @@ def build() -> Notebook:
 
     # -- 5. 2018 -------------------------------------------------------------------------------
     nb.md("""
-    ## 5. The 2018 trade-off
+    ## 5. A 5% trade-off
 
-    In January 2018 Facebook said its feed changes toward "meaningful social interactions"
-    had cut time spent by about 5% (`facts.TIME_CUT_SHARE_2018`), some 50 million hours a day.
-    On our frontier: what is the most satisfaction we can get while giving up at most 5% of
-    the clicks of the pure-engagement feed?
+    On 31 January 2018 Facebook said that feed changes made in the last quarter of 2017
+    (fewer viral videos) had cut time spent by about 5% (`facts.TIME_CUT_SHARE_Q4_2017`),
+    some 50 million hours a day. The "meaningful social interactions" re-ranking announced on
+    11 January 2018 came after them. (Facebook's reply to *The Social Dilemma* credits the cut
+    to a change "in 2018": a true number attached to the wrong intervention.) On our frontier:
+    what is the most satisfaction we can get while giving up at most 5% of the clicks of the
+    pure-engagement feed?
     """)
     nb.code("""
-    budget = facts.TIME_CUT_SHARE_2018
+    budget = facts.TIME_CUT_SHARE_Q4_2017
     top_clicks = curve.loc[curve["weight"] == 0, "clicks"].iloc[0]
     affordable = curve[curve["clicks"] >= (1 - budget) * top_clicks]
     best = affordable.loc[affordable["satisfaction"].idxmax()]
@@ -376,7 +388,7 @@ def build() -> Notebook:
     """)
     nb.md("""
     In this model a 5% cut in engagement buys a large rise in satisfaction. That is the
-    platform's 2018 argument in miniature ("we gave up time to make it more meaningful"),
+    platform's argument in miniature ("we gave up time to make it more meaningful"),
     and it is also the film's: the platform *could* move along the frontier, and how far it
     goes is a business choice, not a technical limit. What the model cannot tell us is where
     the real frontier lies: that needs measured satisfaction, which is exactly what
@@ -472,14 +484,20 @@ def build() -> Notebook:
     * **Objectives.** Ranking by engagement maximises clicks and minimises satisfaction;
       ranking by satisfaction does the reverse; blends trace the **Pareto frontier**.
     * **The frontier is flat near the engagement end:** small click sacrifices buy large
-      satisfaction gains, which is the 2018 "meaningful interactions" argument in miniature.
+      satisfaction gains, which is the platform's "we gave up time spent" argument in
+      miniature. The 5% (50 million hours a day) it quotes came from changes made in Q4 2017
+      (fewer viral videos), not from the January 2018 "meaningful interactions" change.
+    * **In the field:** a chronological feed on Facebook and Instagram cut time spent
+      substantially (Guess et al. 2023), and a month without Facebook raised well-being
+      (Allcott et al. 2020): notebook 09.
       Pure satisfaction ranking can be dominated, because unopened stories satisfy nobody.
     * **Next:** notebook 05 adds time: recommenders learn from the clicks they cause.
 
     ## Further reading
 
     * Facebook Newsroom, "Bringing People Closer Together" (A. Mosseri, 11 January 2018) and
-      the Q4 2017 earnings call (31 January 2018).
+      the Q4 2017 earnings call (31 January 2018), where the 50-million-hour cut is credited to
+      the Q4 2017 changes.
     * S. Milli, L. Belli and M. Hardt, "From optimizing engagement to measuring value",
       FAccT 2021.
     * J. Kleinberg, S. Mullainathan and M. Raghavan, "The challenge of understanding what
