@@ -497,8 +497,6 @@ def build() -> Notebook:
     """)
     nb.code("""
     plot = side_by_side.iloc[::-1].reset_index(drop=True)
-    short = (plot["study"].str.replace("_", " ").str.replace("2023 ", "2023: ")
-             + " | " + plot["outcome"].str.slice(0, 48))
     fig, ax = plt.subplots(figsize=(11, 7.5))
     colours = {"agree": PALETTE[2], "disagree": PALETTE[3]}
     scale = np.maximum(plot[["ci_low", "ci_high", "simulated"]].abs().max(axis=1), 1e-9)
@@ -509,7 +507,7 @@ def build() -> Notebook:
         arrow = {"up": "▲ up", "down": "▼ down"}.get(row["published"].split(" (")[0], "● none")
         ax.text(1.25, i, arrow, va="center", fontsize=10)
     ax.axvline(0, color="grey", lw=1)
-    ax.set_yticks(range(len(plot)), short, fontsize=9)
+    ax.set_yticks(range(len(plot)), plot["label"], fontsize=9)
     ax.set_xlim(-1.15, 1.6)
     ax.plot([], [], "s-", color=colours["agree"], label="model agrees with the field")
     ax.plot([], [], "s-", color=colours["disagree"], label="model disagrees")

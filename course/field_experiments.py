@@ -34,6 +34,7 @@ True
 
 from __future__ import annotations
 
+import textwrap
 import warnings
 from collections.abc import Iterable
 from typing import Any, NamedTuple
@@ -49,7 +50,7 @@ __all__ = [
     "DESIGNS", "COMPARISONS", "Comparison", "assign", "run_design", "treatment_effects",
     "replicate", "summarise", "amplification_ratio", "exposure_decomposition",
     "isolation_index", "holdout_amplification", "decomposition_over_seeds",
-    "compare_with_field",
+    "compare_with_field", "page_groups", "SHORT_NAMES",
 ]
 
 _WORLD_KEYS = {"n_users", "n_pages", "n_friends", "friend_homophily", "n_follows",
@@ -371,6 +372,15 @@ COMPARISONS: tuple[Comparison, ...] = (
 )
 
 
+#: Short names of the studies for tables and figures.
+SHORT_NAMES: dict[str, str] = {
+    "bakshy2015": "Bakshy 2015", "huszar2022": "Huszár 2022",
+    "guess2023_chronological": "Guess 2023, chronological",
+    "guess2023_reshares": "Guess 2023, no reshares", "nyhan2023": "Nyhan 2023",
+    "gonzalez_bailon2023": "González-Bailón 2023", "allcott2020": "Allcott 2020",
+}
+
+
 def _sign(low: float, high: float) -> int:
     if low > 0:
         return 1
@@ -404,7 +414,10 @@ def compare_with_field(simulated: pd.DataFrame) -> pd.DataFrame:
         if pd.notna(f["value"]):
             published += f" ({f['value']:.3g} {f['unit']})".replace(" )", ")")
         rows.append({
-            "study": c.study, "outcome": c.finding, "design": c.design, "published": published,
+            "study": c.study, "outcome": c.finding, "design": c.design,
+            "label": f"{SHORT_NAMES[c.study]}: "
+                     f"{textwrap.shorten(c.finding, 46, placeholder='...')}",
+            "published": published,
             "published_uncertainty": f["uncertainty"], "simulated_measure": c.measure,
             "scale": c.scale, "simulated": sim["mean"], "ci_low": sim["ci_low"],
             "ci_high": sim["ci_high"], "simulated_direction": arrows[sim_sign],
