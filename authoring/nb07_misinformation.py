@@ -106,8 +106,8 @@ def build() -> Notebook:
 
     from course import cascade, checks, facts
     from course.checks import hint
-    from course.field_experiments import summarise
     from course.record import record
+    from course.replication import summarize
     from course.style import PALETTE, SEQUENTIAL_CMAP, label, use_course_style
 
     use_course_style()
@@ -331,7 +331,7 @@ def build() -> Notebook:
     long = by_feed.melt(id_vars=["seed", "ranking"],
                         value_vars=["false_reach", "true_reach", "false_exposure_share"],
                         var_name="measure")
-    ranking_table = summarise(long, value="value", by=["ranking", "measure"])
+    ranking_table = summarize(long, by=["ranking", "measure"]).set_index(["ranking", "measure"])
     wide = by_feed.pivot(index="seed", columns="ranking", values="false_reach")
     shrink = wide["engagement"] / wide["chronological"]
     eng = by_feed[by_feed["ranking"] == "engagement"]
@@ -470,7 +470,8 @@ def build() -> Notebook:
     by_policy = cascade.compare_over_seeds(
         SEEDS, n_users=N_USERS, n_items=N_ITEMS, steps=STEPS, capacity=CAPACITY, delay=DELAY,
         downrank_factor=DOWNRANK)
-    policy_table = summarise(by_policy, value="false_reach", by="policy").loc[
+    policy_table = summarize(by_policy.rename(columns={"false_reach": "value"})[
+        ["seed", "policy", "value"]], by=["policy"]).set_index("policy").loc[
         list(cascade.POLICIES)]
     paired = by_policy.pivot(index="seed", columns="policy", values="false_reach")
 

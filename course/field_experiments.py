@@ -41,9 +41,8 @@ from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from course import facts
+from course import facts, replication
 from course.social_feed import OUTCOMES, make_social_world, run_feed
 
 __all__ = [
@@ -149,28 +148,24 @@ def replicate(design: str, seeds: Iterable[int], **options: Any) -> pd.DataFrame
     return pd.concat(frames, ignore_index=True)
 
 
-def summarise(tidy: pd.DataFrame, value: str = "effect", by: str = "outcome",
-              level: float = 0.95) -> pd.DataFrame:
-    """Mean of ``value`` over seeds with a ``level`` t-interval, per ``by`` group, and whether
-    every seed agrees on the sign (``same_sign``).
+def summarise(tidy: pd.DataFrame, value: str = "effect", by: str | list[str] = "outcome",
+              level: float = replication.CONFIDENCE) -> pd.DataFrame:
+    """Mean of ``value`` over seeds with its t-interval per ``by`` group
+    (:func:`course.replication.summarize`), indexed by ``by``, and whether every seed agrees
+    on the sign (``same_sign``).
 
-    >>> toy = pd.DataFrame({"outcome": ["a"] * 3, "effect": [1.0, 2.0, 3.0]})
+    >>> toy = pd.DataFrame({"seed": [1, 2, 3], "outcome": "a", "effect": [1.0, 2.0, 3.0]})
     >>> summarise(toy).loc["a", ["mean", "ci_low", "ci_high"]].round(2).tolist()
     [2.0, -0.48, 4.48]
     """
-    rows = {}
-    for key, group in tidy.groupby(by, sort=False):
-        x = group[value].to_numpy(dtype=float)
-        x = x[np.isfinite(x)]
-        mean = float(x.mean()) if x.size else np.nan
-        if x.size > 1:
-            half = stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size)
-        else:
-            half = np.nan
-        rows[key] = {"mean": mean, "ci_low": mean - half, "ci_high": mean + half,
-                     "n_seeds": int(x.size),
-                     "same_sign": bool(x.size and (np.all(x > 0) or np.all(x < 0)))}
-    return pd.DataFrame.from_dict(rows, orient="index").rename_axis(by)
+    keys = [by] if isinstance(by, str) else list(by)
+    frame = tidy[keys + ["seed", value]].rename(columns={value: "value"})
+    frame = frame[np.isfinite(frame["value"].to_numpy(dtype=float))]
+    out = replication.summarize(frame, by=keys, confidence=level).set_index(keys)
+    sign = frame.groupby(keys, sort=False)["value"].agg(
+        lambda x: bool((x > 0).all() or (x < 0).all()))
+    out["same_sign"] = sign.reindex(out.index).fillna(False).astype(bool)
+    return out.rename(columns={"n": "n_seeds"})
 
 
 # ------------------------------------------------------------------------------------------------

@@ -61,7 +61,8 @@ def test_treatment_effects_and_summary_by_hand():
     toy = pd.DataFrame({"treated": [True, True, False, False], "views": [1.0, 3, 4, 6]})
     row = fe.treatment_effects(toy, ["views"]).loc["views"]
     assert row["effect"] == -3 and row["relative_effect"] == pytest.approx(-0.6)
-    tidy = pd.DataFrame({"outcome": ["a", "a", "b", "b"], "effect": [1.0, 3.0, -1.0, 1.0]})
+    tidy = pd.DataFrame({"seed": [1, 2, 1, 2], "outcome": ["a", "a", "b", "b"],
+                         "effect": [1.0, 3.0, -1.0, 1.0]})
     s = fe.summarise(tidy)
     assert s.loc["a", "mean"] == 2 and s.loc["a", "same_sign"]
     assert not s.loc["b", "same_sign"] and s.loc["b", "ci_low"] < 0 < s.loc["b", "ci_high"]
