@@ -244,7 +244,7 @@ def build() -> Notebook:
         curves = no_checks.reach[:, is_false == truth]
         axes[0].plot(curves, color=color, alpha=0.25, lw=1)
         axes[0].plot([], [], color=color, label=f"{text} posts")
-    axes[0].legend()
+    axes[0].legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2)   # off the curves
     label(axes[0], "Reach of every post over time", "step", "people who saw the post")
     bins = np.logspace(0, np.log10(max(reach.max(), 10)), 30)
     axes[1].hist(reach[~is_false], bins=bins, color=PALETTE[0], alpha=0.8, label="true posts")
@@ -450,8 +450,9 @@ def build() -> Notebook:
     same seed) and choose the factor that gives Facebook's 80%.
     """)
     nb.code("""
-    calibration = cascade.calibrate_downrank(graph, items, steps=STEPS, capacity=CAPACITY,
-                                             delay=DELAY, seed=SEED)
+    calibration = cascade.calibrate_downrank(graph, items, factors=(0.5, 0.35, 0.2, 0.1, 0.05),
+                                             steps=STEPS, capacity=CAPACITY, delay=DELAY,
+                                             seed=SEED)
     DOWNRANK = float(calibration.loc[calibration["chosen"], "downrank_factor"].iloc[0])
     cut_at_02 = calibration.loc[calibration["downrank_factor"] == 0.2, "future_view_cut"].iloc[0]
     print(f"a share shown with probability x {DOWNRANK} gives about "

@@ -82,7 +82,7 @@ def build() -> Notebook:
     """)
     nb.parameters("""
     SEED = 2023      # first seed; experiment i uses seeds SEED, SEED + 1, ...
-    N_SEEDS = 8      # independent replications (new world, new random assignment each)
+    N_SEEDS = 6      # independent replications (new world, new random assignment each)
     N_USERS = 1000   # users of the simulated platform (the quick test run uses fewer)
     N_PAGES = 100    # Pages (news outlets, public figures)
     STEPS = 20       # days the feed runs (the field experiments ran about 90)
