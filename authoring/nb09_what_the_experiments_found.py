@@ -527,8 +527,12 @@ def build() -> Notebook:
     posts through reshares), and it gets **wrong** the effects of ranking on *what kind* of
     content people see: in the field a chronological feed raised untrustworthy and political
     content; extremes were not amplified more than moderates on Twitter; Facebook's ranking
-    barely cut cross-cutting news in 2014. And on attitudes the model moves people by small but
-    detectable amounts where the field detected nothing. Why?
+    barely cut cross-cutting news in 2014. On attitudes the model moves people by small but
+    (with many seeds and no survey noise) detectable amounts where the field detected nothing,
+    and finds nothing where the field found something (a month without Facebook reduced
+    polarization). Mind the sizes: the model's attitude effects are a few hundredths of a
+    standard deviation, smaller than field surveys of thousands of people can resolve, so a
+    disagreement in sign is not always a disagreement in substance. Why the rest?
 
     **A platform already tuned by integrity work.** The model ranks by engagement alone. By
     2020 Facebook's ranking also demoted content from sources and posts its integrity systems
