@@ -303,17 +303,25 @@ def lineplot(tidy: pd.DataFrame, metric: str, ax: Any = None, hue: str = "feed",
 
 
 def pointplot(tidy: pd.DataFrame, metric: str, ax: Any = None, x: str = "feed",
-              palette: Any = None, confidence: float = CONFIDENCE, **kwargs: Any) -> Any:
+              palette: Any = None, confidence: float = CONFIDENCE, seeds: bool = True,
+              **kwargs: Any) -> Any:
     """The mean of ``metric`` per ``x`` (one value per seed) with its t confidence interval
-    (seaborn's ``pointplot``, no connecting line). Returns the axes."""
+    (seaborn's ``pointplot``, no connecting line), over the values of the single seeds
+    (small open dots, ``seeds=True``), so that "in every seed" can be read off the plot.
+    Returns the axes."""
     import seaborn as sns
 
     rows = tidy[tidy["metric"] == metric]
     if rows.empty:
         raise ValueError(f"pointplot(): no rows with metric == {metric!r}; choose among "
                          f"{sorted(set(tidy['metric']))}")
+    hue = x if palette is not None else None
+    if seeds:
+        ax = sns.stripplot(data=rows, x=x, y="value", hue=hue, palette=palette, ax=ax,
+                           order=kwargs.get("order"), legend=False, jitter=0.15, size=4,
+                           alpha=0.6, marker="o", linewidth=0.8, zorder=1)
     kwargs.setdefault("linestyle", "none")
     kwargs.setdefault("capsize", 0.2)
-    return sns.pointplot(data=rows, x=x, y="value", hue=x if palette is not None else None,
-                         errorbar=_errorbar(confidence), palette=palette, ax=ax,
-                         legend=False, **kwargs)
+    kwargs.setdefault("markersize", 8)
+    return sns.pointplot(data=rows, x=x, y="value", hue=hue, errorbar=_errorbar(confidence),
+                         palette=palette, ax=ax, legend=False, **kwargs)
