@@ -342,7 +342,9 @@ def build() -> Notebook:
     nb.md("""
     Now the Twitter design in the model: a random 20% of users keep a chronological feed, the
     rest get the ranked one, and we compute the amplification of political Pages by side and by
-    position (extreme: |slant| of 0.6 or more), in every seed. (The cell uses the course's
+    position (extreme: |slant| of 0.6 or more), in every seed. The model counts expected views
+    of each Page's posts rather than distinct people reached, as Twitter did; with a few posts
+    a day per Page the two tell the same story. (The cell uses the course's
     `fe.amplification_ratio`, so it runs whatever your answer.)
     """)
     nb.code("""
@@ -365,7 +367,7 @@ def build() -> Notebook:
                                       "extreme Pages"])
     ax.legend(loc="upper left", frameon=True)
     label(ax, "Amplification by the ranked feed (1 = none)", "political Pages",
-          "reach per ranked-feed user / per holdout user")
+          "views per ranked-feed user / per holdout user")
     plt.tight_layout()
     amp_summary.round(3)
     """)
