@@ -238,7 +238,7 @@ def build() -> Notebook:
     no_checks = cascade.spread(graph, items, steps=STEPS, capacity=0, seed=SEED)
     reach = no_checks.items["reach"]
 
-    fig, axes = plt.subplots(1, 2, figsize=(13, 4.5))
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
     is_false = items["is_false"].to_numpy()
     for truth, color, text in [(False, PALETTE[0], "true"), (True, PALETTE[1], "false")]:
         curves = no_checks.reach[:, is_false == truth]

@@ -499,7 +499,7 @@ def build() -> Notebook:
     """)
     nb.code("""
     plot = side_by_side.iloc[::-1].reset_index(drop=True)
-    fig, ax = plt.subplots(figsize=(11, 7.5))
+    fig, ax = plt.subplots(figsize=(11, 6.5))
     colours = {"agree": PALETTE[2], "disagree": PALETTE[3]}
     scale = np.maximum(plot[["ci_low", "ci_high", "simulated"]].abs().max(axis=1), 1e-9)
     for i, row in plot.iterrows():
