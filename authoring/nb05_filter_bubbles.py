@@ -413,8 +413,8 @@ def build() -> Notebook:
                "group_distance"]
     final_metrics = pd.DataFrame({name: r.metrics[columns].iloc[-1]
                                   for name, r in results.items()}).T
-    ### END SOLUTION
     final_metrics.round(3)
+    ### END SOLUTION
     """)
     nb.tests("final_metrics", points=1, visible="""
     checks.check("final_metrics", strict=True)

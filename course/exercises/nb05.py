@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from course import bubble_metrics
-from course.checks import exercise
+from course.checks import exercise, written
 
 NB = "05-filter-bubbles"
 
@@ -22,12 +22,13 @@ def _call(function, *args):
     return function(*args), None
 
 
-@exercise(NB, "topic_diversity", hints=[
+@exercise(NB, "topic_diversity", points=2, hints=[
     "Turn each row of counts into shares p (divide by the row's total), then compute the "
     "Shannon entropy -sum(p log p), skipping zeros.",
     "Divide by log(number of topics) so that a user who reads every topic equally scores 1.",
-    "np.where(p > 0, -p * np.log(p), 0).sum(axis=1) / np.log(counts.shape[1]); rows with no "
-    "consumption give nan.",
+    "Divide each row by its own total (`keepdims=True` keeps the shapes aligned), let "
+    "`np.where` turn the 0 log 0 terms into 0, sum each row and normalise; a row with no "
+    "consumption has no shares at all (nan).",
 ])
 def _check_topic_diversity(topic_diversity):
     cases = [np.array([[1, 1, 1, 1], [5, 0, 0, 0], [2, 2, 0, 0]]),
@@ -58,7 +59,7 @@ def _check_topic_diversity(topic_diversity):
     return None
 
 
-@exercise(NB, "jaccard", hints=[
+@exercise(NB, "jaccard", points=1, hints=[
     "Jaccard similarity = size of the intersection / size of the union.",
     "Python sets have & (intersection) and | (union); convert the inputs with set(...).",
     "When both sets are empty the union is empty: return 0.0 instead of dividing by zero.",
@@ -84,7 +85,7 @@ def _check_jaccard(jaccard):
     return None
 
 
-@exercise(NB, "gini", hints=[
+@exercise(NB, "gini", points=2, hints=[
     "Sort the values from small to large first; the formula uses their ranks 1..n.",
     "G = sum_i (2i - n - 1) x_(i) / (n * sum(x)), with i the rank after sorting.",
     "Return 0.0 when all values are 0 (nobody was shown anything).",
@@ -117,7 +118,7 @@ def expected_final_metrics(results: dict) -> pd.DataFrame:
     return pd.DataFrame({name: r.metrics[columns].iloc[-1] for name, r in results.items()}).T
 
 
-@exercise(NB, "final_metrics", hints=[
+@exercise(NB, "final_metrics", points=1, hints=[
     "`results[name].metrics` is a DataFrame with one row per step; `.iloc[-1]` is the last.",
     "Build a dict {name: last row (restricted to the five columns)} and pass it to "
     "pd.DataFrame(...).T, so that recommenders are rows.",
@@ -143,3 +144,7 @@ def _check_final_metrics(final_metrics):
     if not np.allclose(got.to_numpy(), want.to_numpy(), atol=1e-12, equal_nan=True):
         return "the values are not those of the last step of each run (use .iloc[-1])"
     return None
+
+
+written(NB, "mechanism", points=3)
+written(NB, "experiment", points=3)
