@@ -252,14 +252,12 @@ def _notebook(notebook: str | None) -> str:
     return _current[0]
 
 
-def _ipython_namespace() -> Mapping[str, Any]:
+def _user_namespace() -> Mapping[str, Any]:
+    """Where :func:`check` looks the learner's names up when no namespace is given: the
+    notebook's namespace. A grading process that holds the names elsewhere replaces this
+    function (``course.grading``'s judge does)."""
     shell = _shell()
     return shell.user_ns if shell is not None else {}
-
-
-#: Where :func:`check` looks the learner's names up when no namespace is given: the notebook's
-#: namespace. A grading process that holds the names elsewhere may replace it.
-namespace: Callable[[], Mapping[str, Any]] = _ipython_namespace
 
 
 def _find(name: str, notebook: str) -> Exercise | WrittenAnswer:
@@ -308,7 +306,7 @@ def status(name: str, namespace: Mapping[str, Any] | None = None,
     """
     nb = _notebook(notebook)
     ex = _find(name, nb)
-    ns = globals()["namespace"]() if namespace is None else namespace
+    ns = _user_namespace() if namespace is None else namespace
     if isinstance(ex, WrittenAnswer):
         return _written_status(ex, ns)
     value = ns.get(ex.target, Ellipsis)

@@ -202,3 +202,14 @@ def test_released_stub_is_the_one_checks_expects():
                          .read_text())
     sources = ["".join(c["source"]) for c in student["cells"]]
     assert any(s.strip() == checks.CODE_STUB for s in sources)
+
+
+def test_a_grading_process_can_supply_the_namespace(monkeypatch):
+    """course.grading's judge runs test cells outside the learner's kernel and replaces
+    ``checks._user_namespace``; under nbgrader a wrong answer still fails in one line."""
+    monkeypatch.setattr(checks, "_user_namespace", lambda: {"double": lambda x: 2 * x})
+    assert checks.check("double", notebook=NB, strict=True) == checks.RIGHT
+    monkeypatch.setattr(checks, "_user_namespace", lambda: {"double": lambda x: x})
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    with pytest.raises(checks.ExerciseFailed):
+        checks.check("double", notebook=NB, strict=True)
