@@ -495,8 +495,10 @@ class FeedPolicy:
     and applies, in order:
 
     1. ``blend``: rank by :func:`blend_objectives` of engagement (the recommender's scores) and
-       predicted satisfaction (those scores times the items' ``world.item_quality``, as if the
-       platform surveyed how worthwhile each item is);
+       predicted satisfaction (those scores times each item's *estimated* satisfaction,
+       ``view.item_satisfaction()``: the mean answer of the readers the platform surveyed,
+       noisy and shrunk toward the average for items few have read; see
+       :class:`course.simulation.FeedView`. The true quality is never used);
     2. ``explore="ucb"``: add the :class:`UCBExplorer` bonus (``c = exploration``);
     3. ``diversity`` and ``calibration``: :func:`greedy_rerank` (MMR with ``lam = 1 -
        diversity``, calibration to each user's consumed topic mix with ``lam = calibration``);
@@ -507,7 +509,8 @@ class FeedPolicy:
     it keeps a simulation step fast).
 
     >>> from types import SimpleNamespace
-    >>> world = SimpleNamespace(item_topics=np.eye(2)[[0, 0, 1, 1]], item_quality=np.ones(4),
+    >>> world = SimpleNamespace(item_topics=np.eye(2)[[0, 0, 1, 1]],
+    ...                         item_satisfaction=lambda: np.ones(4),
     ...                         item_slant=np.array([-0.5, -0.4, 0.3, 0.6]))
     >>> scores = np.array([[0.9, 0.8, 0.7, 0.1]])
     >>> FeedPolicy()(scores, world, 2).tolist(), FeedPolicy(quota=0.5)(scores, world, 2).tolist()
@@ -539,7 +542,8 @@ class FeedPolicy:
         allowed = np.isfinite(scores)
         if self.blend > 0:
             engagement = np.where(allowed, _minmax(scores), 0.0)
-            satisfaction = engagement * np.asarray(world.item_quality, dtype=float)[None, :]
+            estimate = np.asarray(world.item_satisfaction(), dtype=float)
+            satisfaction = engagement * estimate[None, :]
             scores = np.where(allowed, blend_objectives(engagement, satisfaction, self.blend),
                               -np.inf)
         if self.explore == "ucb" and self.exploration > 0:
@@ -576,7 +580,8 @@ def reranker(kind: str = "top_k", **settings: Any) -> Callable[[np.ndarray, Any,
     ``world.item_slant`` (override with ``features=``, ``slant=``). A calibrated list matches
     ``target="history"`` (default, as in Steck 2018: the topic mix of what each user consumed
     so far, which the simulation marks ``-inf`` in the scores; uniform before any history),
-    ``"tastes"`` (the world's true tastes, an oracle) or an n_users x n_topics array.
+    ``"tastes"`` (a World's true tastes: an oracle, for comparisons outside the simulation,
+    whose :class:`~course.simulation.FeedView` refuses it) or an n_users x n_topics array.
 
     >>> rerank = reranker("quota", min_share=0.5, slant=np.array([-1, -1, 1]))
     >>> rerank(np.array([[0.9, 0.8, 0.1]]), None, 2).tolist()

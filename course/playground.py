@@ -182,8 +182,8 @@ class Playground:
     retrained recommender gives after it, the simulation view re-runs the loop with the policy.
 
     >>> pg = Playground("content", n_users=60, n_items=50, steps=4)
-    >>> sorted(pg.simulate(quota=0.5).columns)[:2]
-    ['click_rate', 'diversity']
+    >>> list(pg.simulate(quota=0.5).columns)[:2]
+    ['diversity', 'slate_diversity']
     """
 
     def __init__(self, algorithm: str = DEFAULT_ALGORITHM, *, n_users: int = 300,
@@ -221,6 +221,7 @@ class Playground:
             lists = iv.top_k(scores, self.k)
             self._baselines[algorithm] = {
                 "metrics": result.metrics, "history": history, "scores": scores,
+                "view": result.view(),      # what the platform knows (its policies see this)
                 "list_metrics": list_metrics(lists, scores, self.world, history)}
         return self._baselines[algorithm]
 
@@ -228,7 +229,7 @@ class Playground:
         """The lists (n_users x k item indices) the feed with these settings shows now."""
         settings = self._settings(knobs)
         base = self.baseline(settings.algorithm)
-        return settings.policy(self.seed)(base["scores"], self.world, self.k)
+        return settings.policy(self.seed)(base["scores"], base["view"], self.k)
 
     def list_metrics(self, **knobs: Any) -> pd.Series:
         """:func:`list_metrics` of :meth:`lists` (knobs default to the current settings)."""

@@ -272,9 +272,10 @@ def test_bad_input_says_what_to_do():
 
 # -- all interventions at once ---------------------------------------------------------------------
 def _world(rng, n_users=12, n_items=60):
+    satisfaction = rng.uniform(0.2, 1.0, n_items)    # what the platform estimated from surveys
     return SimpleNamespace(item_topics=np.eye(5)[rng.integers(0, 5, n_items)],
                            item_slant=rng.uniform(-1, 1, n_items),
-                           item_quality=rng.uniform(0.2, 1.0, n_items),
+                           item_satisfaction=lambda: satisfaction,
                            user_topics=rng.dirichlet(np.ones(5), n_users))
 
 
@@ -292,8 +293,10 @@ def test_feed_policy_knobs_match_the_single_interventions():
             (iv.FeedPolicy(quota=0.5), iv.perspective_quota(scores, world.item_slant, 6, 0.5)),
             (iv.FeedPolicy(exploration=0.3, seed=4),
              iv.epsilon_greedy(scores, 6, 0.3, np.random.default_rng(4))),
-            # satisfaction = engagement scaled to [0, 1] per user, times the item's quality
-            (iv.FeedPolicy(blend=1.0), top_k(iv._minmax(scores) * world.item_quality, 6))]
+            # satisfaction = engagement scaled to [0, 1] per user, times the item's estimated
+            # satisfaction (never its true quality)
+            (iv.FeedPolicy(blend=1.0),
+             top_k(iv._minmax(scores) * world.item_satisfaction(), 6))]
     for policy, expected in same:
         assert (policy(scores, world, 6) == expected).all(), policy.__dict__
     ucb, explorer = iv.FeedPolicy(exploration=0.5, explore="ucb"), iv.UCBExplorer(c=0.5)

@@ -114,7 +114,8 @@ def test_run_does_not_change_the_world_it_was_given(world):
 def test_recorded_metrics_agree_with_the_final_state(runs, world):
     r = runs["popularity"]
     last = r.metrics.iloc[-1]
-    first, second = bm.similar_user_pairs(world.true_tastes, 1000, seed=3)
+    first, second = bm.similar_user_pairs(world.true_tastes, 1000,
+                                          seed=sim.stream_seed(3, "metrics"))
     assert last["homogenization"] == pytest.approx(bm.pair_jaccard(r.consumed, first,
                                                                    second).mean())
     assert last["diversity"] == pytest.approx(np.nanmean(bm.normalized_entropy(r.topic_counts)))
@@ -256,8 +257,177 @@ def test_summary_scorecard_matches_the_per_step_metrics():
     w = sim.make_world(n_users=300, n_items=150, false_share=0.2, seed=4)
     r = sim.run(w, sim.make_recommender("popularity", w), steps=6, progress=False)
     card = r.summary()
-    assert card["engagement"] == pytest.approx(r.metrics["click_rate"].mean())
-    assert card["satisfaction"] == pytest.approx(r.metrics["utility"].mean())
+    after = r.metrics.iloc[2:]                         # the two warm-up steps are left out
+    assert card["engagement"] == pytest.approx(after["click_rate"].mean())
+    assert card["satisfaction"] == pytest.approx(after["utility"].mean())
     assert card["homogenization"] == r.metrics["homogenization"].iloc[-1]
-    false_items = w.item_false[r.interactions["item"]]
-    assert card["misinfo_share"] == pytest.approx(false_items.sum() / len(r.interactions))
+    assert card["final_relative_utility"] == r.metrics["relative_utility"].iloc[-1]
+    late = r.interactions.query("step >= 2")
+    false_items = w.item_false[late["item"]]
+    assert card["misinfo_share"] == pytest.approx(false_items.sum() / len(late))
+    # cumulative relative utility: total utility of the measurement sample over the oracle's
+    sample = sim.run(w, sim.make_recommender("popularity", w), steps=6, progress=False,
+                     n_metric_users=None)
+    m = sample.metrics.iloc[2:]
+    assert sample.summary()["cumulative_relative_utility"] == pytest.approx(
+        m["utility"].sum() / m["oracle_utility"].sum())
+
+
+# -- independent random streams ----------------------------------------------------------------
+def test_streams_are_independent_and_reproducible():
+    draws = {name: sim.stream(5, name).random(4) for name in sim.STREAMS}
+    assert len({tuple(d) for d in draws.values()}) == len(sim.STREAMS)
+    assert np.array_equal(draws["warmup"], sim.stream(5, "warmup").random(4))
+    # spawned from the seed with SeedSequence, as numpy documents
+    child = np.random.SeedSequence(5).spawn(len(sim.STREAMS))[sim.STREAMS.index("choice")]
+    assert np.array_equal(np.random.default_rng(child).random(4), draws["choice"])
+    with pytest.raises(ValueError, match="unknown random stream"):
+        sim.stream(0, "dice")
+
+
+def test_random_feed_does_not_repeat_the_warmup_stream():
+    """Issue 11: the random recommender's numbers repeated the warm-up's, so at the first step
+    after the warm-up it showed the warm-up's first slates again (a dip in click rate)."""
+    world = sim.make_world(n_users=400, n_items=200, seed=0)
+    warm = sim.stream(0, "warmup").random((400, 200), dtype=np.float32)
+    rec = sim.RandomRecommender(seed=0).fit(sp.csr_matrix((400, 200)))
+    assert not np.allclose(rec.score(np.arange(400)), warm)
+    dips = []
+    for seed in range(3):
+        r = sim.run(world, sim.RandomRecommender(seed=seed), steps=5, seed=seed, progress=False)
+        clicks = r.metrics["click_rate"]
+        slates_repeat = (r.interactions.groupby("user")["item"].nunique()
+                         < r.interactions.groupby("user").size())
+        assert not slates_repeat.any()
+        dips.append(clicks.iloc[2] - clicks.iloc[:2].mean())
+    # a random feed's click rate only moves by sampling noise (sd about 0.025 here)
+    assert max(abs(d) for d in dips) < 0.08
+
+
+def test_changing_one_seed_leaves_the_other_streams_alone():
+    w1 = sim.make_world(n_users=200, n_items=100, seed=1)
+    assert np.array_equal(w1.user_ideology, sim.make_world(n_users=200, n_items=100,
+                                                           seed=1).user_ideology)
+    # the recommender's seed does not change the warm-up or the users' choices during it
+    a = sim.run(w1, sim.RandomRecommender(seed=1), steps=3, seed=7, progress=False)
+    b = sim.run(w1, sim.RandomRecommender(seed=2), steps=3, seed=7, progress=False)
+    warm = "step < 2"
+    assert a.interactions.query(warm).equals(b.interactions.query(warm))
+    assert not a.interactions.query("step == 2").equals(b.interactions.query("step == 2"))
+
+
+# -- the controls and the news world -----------------------------------------------------------
+def test_news_world_publishes_at_an_even_rate_and_stories_age_out():
+    w = sim.make_world(n_users=50, n_items=990, lifetime=10, horizon=90, seed=2)
+    counts = [int(w.available(t).sum()) for t in range(90)]
+    assert min(counts) == max(counts) == 100                 # 990 stories over 99 periods
+    assert w.item_time.min() == -9 and w.item_time.max() == 89
+    r = sim.run(w, sim.make_recommender("popularity", w), steps=30, progress=False)
+    t = w.item_time[r.interactions["item"]]
+    step = r.interactions["step"].to_numpy()
+    assert np.all((t <= step) & (step < t + 10))             # read only while readable
+    assert (r.metrics["catalogue"] == 100).all()
+    with pytest.raises(ValueError, match="horizon"):
+        sim.run(w, sim.RandomRecommender(), steps=91)
+    with pytest.raises(ValueError, match="at least one story per step"):
+        sim.make_world(n_items=50, lifetime=10, horizon=100)
+
+
+def test_chronological_feed_shows_the_newest_stories_first():
+    w = sim.make_world(n_users=300, n_items=600, lifetime=5, horizon=20, seed=3)
+    shown = []
+
+    def recording(scores, view, k):
+        slates = sim.top_k(scores, view, k)
+        shown.append((view.step, slates))
+        return slates
+
+    sim.run(w, sim.make_recommender("chronological", w), steps=6, warmup_steps=0,
+            reranker=recording, progress=False)
+    for step, slates in shown:
+        newest = w.item_time[slates[:, 0]]
+        # the top story is from this step's batch unless the user has used it up
+        assert np.mean(newest == step) > 0.9
+        assert np.all(np.diff(w.item_time[slates], axis=1) <= 0)   # newest first
+
+
+def test_news_world_keeps_long_runs_meaningful():
+    """With a fixed catalogue the MF feed uses up the head of every list and its users'
+    utility collapses after the first steps; with fresh stories it does not (two seeds)."""
+    for seed in (0, 1):
+        fixed = sim.make_world(n_users=300, n_items=150, seed=seed)
+        news = sim.make_world(n_users=300, n_items=300, lifetime=8, horizon=40, seed=seed)
+        out = {}
+        for name, w in (("fixed", fixed), ("news", news)):
+            m = sim.run(w, sim.make_recommender("mf", w, seed=seed), steps=40, seed=seed,
+                        progress=False).metrics["utility"]
+            out[name] = m.iloc[-10:].mean() / m.iloc[2:20].mean()    # late vs early
+        assert out["fixed"] < 0.35, out
+        assert out["news"] > 0.85, out
+
+
+# -- what the platform can see -----------------------------------------------------------------
+def test_policies_see_estimates_not_ground_truth():
+    w = sim.make_world(n_users=800, n_items=120, false_share=0.2, seed=5)
+    seen = {}
+
+    def snooping(scores, view, k):
+        for name in ("item_quality", "item_pull", "item_false", "user_topics",
+                     "user_ideology", "user_group", "utility"):
+            with pytest.raises(AttributeError, match="cannot see"):
+                getattr(view, name)
+        seen["view"] = view
+        return sim.top_k(scores, view, k)
+
+    r = sim.run(w, sim.make_recommender("popularity", w), steps=12, reranker=snooping,
+                survey_rate=1.0, survey_noise=0.0, progress=False)
+    view = r.view()
+    clicks = np.bincount(r.interactions["item"], minlength=w.n_items)
+    assert np.array_equal(view.item_clicks, clicks)
+    assert view.item_impressions.sum() == 800 * 10 * 12
+    ctr = view.item_ctr(prior_strength=0)
+    shown = view.item_impressions > 0
+    assert ctr[shown] == pytest.approx(clicks[shown] / view.item_impressions[shown])
+    # with every reader surveyed and no noise, the estimate is the readers' mean utility
+    u, i = r.interactions["user"].to_numpy(), r.interactions["item"].to_numpy()
+    util = w.utility(u, i[:, None])[:, 0]
+    want = np.bincount(i, weights=util, minlength=w.n_items) / np.maximum(clicks, 1)
+    read = clicks > 0
+    assert view.item_satisfaction(prior_strength=0)[read] == pytest.approx(want[read])
+    # false items pull clicks: their estimated click-through rate is higher
+    assert ctr[w.item_false & shown].mean() > ctr[~w.item_false & shown].mean()
+    assert np.array_equal(view.user_consumed, r.interactions.groupby("user").size()
+                          .reindex(range(800), fill_value=0).to_numpy())
+
+
+# -- assumptions as knobs ----------------------------------------------------------------------
+def test_selective_exposure_knob_removes_the_ideology_match():
+    on = sim.make_world(n_users=30, n_items=20, seed=6)
+    off = sim.make_world(n_users=30, n_items=20, seed=6, selective_exposure=0.0)
+    tm = on.user_topics[:, on.item_topic] / on.user_topics.max(axis=1, keepdims=True)
+    assert off.utility() == pytest.approx(on.item_quality[None, :] * tm)
+    assert np.all(on.utility() <= off.utility() + 1e-12)
+
+
+def test_content_recommender_matches_slant_by_distance_not_cosine():
+    """Issue 11: signed slant inside a cosine quietly favoured more extreme stories."""
+    w = sim.make_world(n_users=200, n_items=2000, n_topics=4, seed=7)
+    rng = np.random.default_rng(0)
+    rows, cols = [], []
+    for u in range(200):      # each user read 10 stories with slant near +0.4 or -0.4
+        side = 0.4 if u % 2 else -0.4
+        near = np.flatnonzero(np.abs(w.item_slant - side) < 0.1)
+        rows += [u] * 10
+        cols += list(rng.choice(near, 10, replace=False))
+    X = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(200, 2000))
+    extremity = {}
+    for mode in ("distance", "cosine"):
+        rec = sim.ContentRecommender(w, slant_weight=0.5, slant=mode).fit(X)
+        top = sim.top_k(rec.score(np.arange(200)), None, 10)
+        extremity[mode] = np.abs(w.item_slant[top]).mean()
+    assert abs(extremity["distance"] - 0.4) < 0.1
+    assert extremity["cosine"] > extremity["distance"] + 0.2
+    blind = sim.ContentRecommender(w, slant_weight=0.0).fit(X).score(np.arange(3))
+    for topic in range(4):            # slant-blind: every story of a topic scores the same
+        same = blind[:, w.item_topic == topic]
+        assert np.allclose(same, same[:, :1])
