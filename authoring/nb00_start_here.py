@@ -117,7 +117,9 @@ def build() -> Notebook:
     change) are stored with their sources in `course.facts`; notebook 01 does the arithmetic.
     """)
     nb.code("""
-    facts.figures_table()[["description", "value", "unit"]]
+    from course.record import readable
+
+    facts.figures_table()[["description", "value", "unit"]].style.format({"value": readable})
     """)
 
     nb.md("""

@@ -33,11 +33,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _show(value: Any) -> str:
+def readable(value: Any) -> str:
     """A readable form: thousands separated, 4 significant digits, no exponent for everyday
     magnitudes.
 
-    >>> _show(1790000000.0), _show(0.66296), _show(100000), _show([1, 2])
+    >>> readable(1790000000.0), readable(0.66296), readable(100000), readable([1, 2])
     ('1,790,000,000', '0.663', '100,000', '[1, 2]')
     """
     if isinstance(value, bool) or not isinstance(value, int | float):
@@ -60,7 +60,7 @@ def record(name: str, value: Any) -> None:
 
     value = _plain(value)
     json.dumps(value)  # fail early on values tests could not read
-    shown = _show(value)
+    shown = readable(value)
     display({"text/plain": f"▸ {name} = {shown}", MIME: {name: value}}, raw=True)
 
 

@@ -52,7 +52,8 @@ _WHITEGRID = {
 
 
 def use_course_style(context: str = "notebook") -> None:
-    """Apply the course's plotting style: white grid, colour-blind palette, readable sizes.
+    """Apply the course's style: white grid, colour-blind palette, readable sizes for figures;
+    in a notebook, tables with their text columns left-aligned (:func:`frame_html`).
 
     ``context="talk"`` scales every size up by half (for projectors), as seaborn's does.
     """
@@ -67,6 +68,43 @@ def use_course_style(context: str = "notebook") -> None:
                          "figure.dpi": 100,
                          "axes.titleweight": "bold",
                          "image.cmap": SEQUENTIAL_CMAP})
+    _register_frame_html()
+
+
+def frame_html(df) -> str | None:
+    """A DataFrame's usual HTML, with its text columns left-aligned (JupyterLab right-aligns
+    every cell, which makes titles and genres hard to read). ``None`` when it has no text
+    column (IPython then uses pandas' own HTML).
+
+    >>> import pandas as pd
+    >>> "text-align: left" in frame_html(pd.DataFrame({"title": ["Fargo"], "year": [1996]}))
+    True
+    """
+    import uuid
+
+    import pandas as pd
+
+    text = [j for j, dtype in enumerate(df.dtypes, start=1)
+            if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype)]
+    if not text or not hasattr(df, "_repr_html_"):
+        return None
+    html = df._repr_html_()
+    if html is None:
+        return None
+    box = f"course-frame-{uuid.uuid4().hex[:8]}"
+    rules = " ".join(f".{box} td:nth-of-type({j}) {{text-align: left;}}" for j in text)
+    return f'<div class="{box}"><style>{rules}</style>{html}</div>'
+
+
+def _register_frame_html() -> None:
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython is a dependency
+        return
+    shell = get_ipython()
+    if shell is not None:
+        shell.display_formatter.formatters["text/html"].for_type_by_name(
+            "pandas.core.frame", "DataFrame", frame_html)
 
 
 def label(ax, title: str, xlabel: str, ylabel: str):

@@ -77,14 +77,22 @@ class RunAll:
 
 
 def open_notebook(page, server, path: str) -> None:
-    """Open ``path`` (relative to the server's root) and wait for its kernel to be idle."""
-    page.goto(f"{server.url}/lab/tree/{path}?token={server.token}", timeout=OPEN_TIMEOUT)
+    """Open ``path`` (relative to the server's root) alone (``reset``: no tabs restored from an
+    earlier test) and wait until it is the current tab and its kernel is idle."""
+    page.goto(f"{server.url}/lab/tree/{path}?reset&token={server.token}",
+              timeout=OPEN_TIMEOUT)
     page.wait_for_function(
-        f"""() => {{
+        f"""(path) => {{
             const panel = window.jupyterapp && {_PANEL};
-            return panel && panel.sessionContext && panel.content
+            return panel && panel.context && panel.context.path === path
+                && panel.sessionContext && panel.content
                 && panel.sessionContext.kernelDisplayStatus === 'idle';
-        }}""", timeout=OPEN_TIMEOUT)
+        }}""", arg=path, timeout=OPEN_TIMEOUT)
+
+
+def shut_down_kernel(page) -> None:
+    """Stop the current notebook's kernel (the next test's notebook gets the CPU)."""
+    page.evaluate(f"() => {_PANEL}.sessionContext.shutdown()")
 
 
 def run_all(page, timeout: float = 600.0) -> RunAll:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from labpage import open_notebook, run_all
+from labpage import open_notebook, run_all, shut_down_kernel
 
 from harness import ARTIFACTS, student_assignments
 
@@ -34,6 +34,7 @@ def test_run_all_in_jupyterlab(name, lab_server, watched_page, artifacts, studen
     timings[f"JupyterLab Run All {name}"] = result.seconds
     (ARTIFACTS / "run-all.json").write_text(json.dumps(RUN_ALL, indent=1))
     page.screenshot(path=str(artifacts / f"run-all-{name}.png"))
+    shut_down_kernel(page)
     assert not result.errors, f"cells show errors: {result.errors}"
     assert result.last_cell_ran, f"Run All stopped; cells never run: {result.not_run}"
     wanted, live = result.widgets
