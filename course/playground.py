@@ -231,23 +231,23 @@ class Playground:
         if self._list_plot is None or self._list_plot["algorithm"] != algorithm:
             base = self.baseline(algorithm)["list_metrics"]
             use_course_style()
-            fig = Figure(figsize=(5.0, 3.6), dpi=DPI)
+            fig = Figure(figsize=(4.2, 3.4), dpi=DPI)
             FigureCanvasAgg(fig)
             ax = fig.add_subplot()
             y = np.arange(len(LIST_METRICS))[::-1]
             ax.barh(y + 0.2, base.to_numpy(), 0.4, color=PALETTE[7], label="plain feed")
             bars = ax.barh(y - 0.2, metrics.to_numpy(), 0.4, color=PALETTE[0],
                            label="your feed")
-            texts = [ax.text(0, yy, "", va="center", fontsize=9.5) for yy in y - 0.2]
-            ax.set_yticks(y, LIST_METRICS, fontsize=10)
-            ax.tick_params(axis="x", labelsize=9.5)
+            texts = [ax.text(0, yy, "", va="center", fontsize=9) for yy in y - 0.2]
+            ax.set_yticks(y, LIST_METRICS, fontsize=9.5)
+            ax.tick_params(axis="x", labelsize=9)
             high = max(1.25, 1.3 * float(np.nanmax(base)))
             ax.set_xlim(0, high)
-            label(ax, "The recommended lists now", "value (mean over users)", "")
-            ax.title.set_fontsize(11.5)
-            ax.xaxis.label.set_fontsize(10)
-            fig.legend(loc="lower right", ncols=2, fontsize=9.5, frameon=False)
-            fig.subplots_adjust(left=0.37, right=0.97, top=0.91, bottom=0.22)
+            label(ax, "", "value (mean over users)", "")
+            fig.suptitle("The recommended lists now", fontsize=11, fontweight="bold")
+            ax.xaxis.label.set_fontsize(9.5)
+            fig.legend(loc="lower center", ncols=2, fontsize=9, frameon=False)
+            fig.subplots_adjust(left=0.4, right=0.96, top=0.89, bottom=0.25)
             self._list_plot = {"algorithm": algorithm, "fig": fig, "bars": bars,
                                "texts": texts, "dynamic": [*bars, *texts], "high": high,
                                "background": None}
@@ -275,7 +275,7 @@ class Playground:
         if self._sim_plot is None or self._sim_plot["algorithm"] != algorithm:
             base = self.baseline(algorithm)["metrics"]
             use_course_style()
-            fig = Figure(figsize=(6.2, 3.6), dpi=DPI)
+            fig = Figure(figsize=(5.0, 3.4), dpi=DPI)
             FigureCanvasAgg(fig)
             axes = fig.subplots(2, 2, sharex=True)
             lines = []
@@ -290,15 +290,15 @@ class Playground:
                                    max(0.1, 1.8 * float(np.nanmax(base[column])))))
                 ax.set_xlim(base.index.min(), base.index.max())
                 label(ax, title, "step" if ax in axes[1] else "", "")
-                ax.title.set_fontsize(10.5)
-                ax.xaxis.label.set_fontsize(10)
-                ax.tick_params(labelsize=9)
-            fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="upper right", ncols=2,
-                       fontsize=9.5, frameon=False)
-            fig.suptitle("A short simulation of the feedback loop", fontsize=11.5,
-                         fontweight="bold", x=0.07, ha="left")
-            fig.subplots_adjust(left=0.07, right=0.98, top=0.83, bottom=0.13, hspace=0.45,
-                                wspace=0.2)
+                ax.title.set_fontsize(10)
+                ax.xaxis.label.set_fontsize(9.5)
+                ax.tick_params(labelsize=8.5)
+            fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="lower center", ncols=2,
+                       fontsize=9, frameon=False)
+            fig.suptitle("A short simulation of the feedback loop", fontsize=11,
+                         fontweight="bold")
+            fig.subplots_adjust(left=0.09, right=0.98, top=0.84, bottom=0.2, hspace=0.55,
+                                wspace=0.25)
             self._sim_plot = {"algorithm": algorithm, "fig": fig, "dynamic": lines,
                               "background": None}
         plot = self._sim_plot
@@ -368,8 +368,8 @@ class Playground:
 
         if self._ui is not None:
             return self._ui["box"]
-        style = {"description_width": "150px"}
-        layout = w.Layout(width="360px")
+        style = {"description_width": "130px"}
+        layout = w.Layout(width="330px")
 
         def slider(description: str, value: float, high: float, tip: str) -> w.FloatSlider:
             return w.FloatSlider(value=value, min=0.0, max=high, step=0.05,
@@ -390,7 +390,7 @@ class Playground:
             # Radio buttons: the choice is shown by a filled circle, not by a shade of grey.
             "explore": w.RadioButtons(options=[("ε-greedy", "epsilon"), ("UCB bandit", "ucb")],
                                       value=s.explore, description="Explore with",
-                                      style=style, layout=w.Layout(width="360px")),
+                                      style=style, layout=w.Layout(width="330px")),
             "quota": slider("Perspective quota", s.quota, 0.5,
                             "minimum share of the list from each side of the slant axis"),
             "blend": slider("Satisfaction weight", s.blend, 1.0,
@@ -429,9 +429,10 @@ class Playground:
         css = w.HTML("<style>.playground-radio-row .widget-radio-box {flex-direction: row; "
                      "gap: 12px;} .feed-playground .widget-image {min-width: 0;}</style>")
         controls = w.VBox([css, w.HTML("<b>Knobs</b>"), *knobs.values(), reset, busy.widget,
-                           status], layout=w.Layout(flex="0 0 370px"))
-        views = w.Box([w.Box([list_view], layout=w.Layout(flex="1 1 330px", min_width="0")),
-                       w.Box([sim_view], layout=w.Layout(flex="1.25 1 400px", min_width="0"))],
+                           status], layout=w.Layout(flex="0 0 340px"))
+        # Side by side down to 270 px each (a laptop's JupyterLab with its file browser open).
+        views = w.Box([w.Box([list_view], layout=w.Layout(flex="1 1 270px", min_width="0")),
+                       w.Box([sim_view], layout=w.Layout(flex="1.2 1 290px", min_width="0"))],
                       layout=w.Layout(display="flex", flex_flow="row wrap",
                                       flex="1 1 500px", min_width="0",
                                       align_items="flex-start"))

@@ -356,8 +356,8 @@ class ToyRecommender:
         titles = self.movies["title"].reindex(self.rate_items)
         stars = {int(i): w.IntSlider(value=0, min=0, max=5, description=str(t)[:30],
                                      continuous_update=False, tooltip=str(t),
-                                     style={"description_width": "190px"},
-                                     layout=w.Layout(width="400px"))
+                                     style={"description_width": "170px"},
+                                     layout=w.Layout(width="410px"))
                  for i, t in titles.items()}
         rate_box = w.VBox([w.HTML("<b>Your ratings</b> (0 = not seen, 1-5 stars)"),
                            *stars.values()])

@@ -26,8 +26,9 @@ _STATE = f"""() => {{
             const outputs = [];
             for (let j = 0; j < c.model.outputs.length; j++) {{
                 const o = c.model.outputs.get(j).toJSON();
+                const view = o.data && o.data['{WIDGET_MIME}'];
                 outputs.push({{type: o.output_type, name: o.name || '',
-                              widget: !!(o.data && o.data['{WIDGET_MIME}']),
+                              widget: view ? view.model_id : '',
                               text: (o.text || (o.evalue ? o.ename + ': ' + o.evalue : '')
                                      || '').toString().slice(0, 300)}});
             }}
@@ -64,12 +65,18 @@ class RunAll:
         return [o["text"] for c in self.cells for o in c["outputs"]
                 if o["type"] == "stream" and o["name"] == "stderr"]
 
+    open_models: set[str] = field(default_factory=set)
+
     @property
     def widgets(self) -> tuple[int, int]:
-        """(widget outputs, widget outputs drawn live)."""
-        wanted = sum(o["widget"] for c in self.cells for o in c["outputs"])
-        live = sum(min(c["live"], sum(o["widget"] for o in c["outputs"])) for c in self.cells)
-        return wanted, live
+        """(widget outputs whose model is still open in the kernel, how many are drawn live).
+        Widgets the notebook closed on purpose (finished progress bars) do not count."""
+        wanted = drawn = 0
+        for cell in self.cells:
+            n = sum(o["widget"] in self.open_models for o in cell["outputs"])
+            wanted += n
+            drawn += min(cell["live"], n)
+        return wanted, drawn
 
     @property
     def broken_widgets(self) -> list[int]:
@@ -95,6 +102,22 @@ def shut_down_kernel(page) -> None:
     page.evaluate(f"() => {_PANEL}.sessionContext.shutdown()")
 
 
+_OPEN_MODELS = f"""async () => {{
+    const kernel = {_PANEL}.sessionContext.session.kernel;
+    const reply = await kernel.requestExecute({{code: '', silent: true, store_history: false,
+        user_expressions: {{models: "' '.join(__import__('ipywidgets').widgets.widget"
+                                    + "._instances)"}}}}).done;
+    const found = reply.content.user_expressions.models;
+    return found.status === 'ok'
+        ? found.data['text/plain'].replace(/'/g, '').split(' ').filter(Boolean) : [];
+}}"""
+
+
+def open_models(page) -> set[str]:
+    """The ids of the widget models open in the notebook's kernel (asked of the kernel)."""
+    return set(page.evaluate(_OPEN_MODELS))
+
+
 def run_all(page, timeout: float = 600.0) -> RunAll:
     """Run all cells (as the Run menu does) and wait until the kernel is idle and no cell is
     queued any more; returns what every code cell shows."""
@@ -110,9 +133,9 @@ def run_all(page, timeout: float = 600.0) -> RunAll:
         if state["kernel"] == "idle" and not state["running"]:
             idle_since = idle_since or time.perf_counter()
             if time.perf_counter() - idle_since > 1.0:      # idle for a second: done
-                return RunAll(idle_since - start, state["cells"])
+                return RunAll(idle_since - start, state["cells"], open_models(page))
         else:
             idle_since = None
         page.wait_for_timeout(250)
     state = page.evaluate(_STATE)
-    return RunAll(float("inf"), state["cells"])
+    return RunAll(float("inf"), state["cells"], open_models(page))

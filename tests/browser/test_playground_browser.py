@@ -32,7 +32,28 @@ def _wait_for_figures(page) -> list[str]:
 
 
 def _sources(page) -> list[str]:
-    return page.eval_on_selector_all(IMAGES, "imgs => imgs.map(i => i.src)")
+    return page.evaluate(_DIGESTS)
+
+
+#: A digest of each figure's bytes (an image's blob URL changes whenever its view redraws,
+#: e.g. when the busy sign dims it, so the URL does not tell whether the picture changed).
+_DIGESTS = f"""async () => {{
+    const out = [];
+    for (const img of document.querySelectorAll({IMAGES!r})) {{
+        const bytes = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
+        let h = 2166136261;
+        for (let i = 0; i < bytes.length; i += 7) {{ h = Math.imul(h ^ bytes[i], 16777619); }}
+        out.push(bytes.length + ':' + (h >>> 0));
+    }}
+    return out;
+}}"""
+
+
+def _wait_for_change(page, old: list[str], index: int, timeout: float = 30.0) -> None:
+    deadline = time.perf_counter() + timeout
+    while _sources(page)[index] == old[index]:
+        assert time.perf_counter() < deadline, "the figure did not change"
+        page.wait_for_timeout(20)
 
 
 def _drag_diversity_slider(page, pixels: int = 60) -> None:
@@ -67,11 +88,9 @@ def _check_slider_changes_figures(watched, where: str) -> None:
     readout = page.locator(".feed-playground .widget-readout").first.inner_text()
     _drag_diversity_slider(page)
     start = time.perf_counter()
-    page.wait_for_function(f"(old) => document.querySelectorAll({IMAGES!r})[0].src !== old[0]",
-                           arg=before, timeout=30_000, polling=20)
+    _wait_for_change(page, before, 0)
     list_seconds = time.perf_counter() - start
-    page.wait_for_function(f"(old) => document.querySelectorAll({IMAGES!r})[1].src !== old[1]",
-                           arg=before, timeout=30_000, polling=20)
+    _wait_for_change(page, before, 1)
     sim_seconds = time.perf_counter() - start
     record_latency(f"playground ({where}): list view after a slider drag", list_seconds)
     record_latency(f"playground ({where}): simulation view after a slider drag", sim_seconds)
