@@ -717,9 +717,9 @@ def build() -> Notebook:
     n = len(focus_gaps)
     half = stats.t.ppf(0.975, n - 1) * focus_gaps.std(ddof=1) / np.sqrt(n)
     gap_interval = (focus_gaps.mean() - half, focus_gaps.mean() + half)
-    ### END SOLUTION
     print(f"MF - random, change in topic focus: {np.mean(focus_gaps):+.4f}, "
           f"95% interval [{gap_interval[0]:+.4f}, {gap_interval[1]:+.4f}]")
+    ### END SOLUTION
     """)
     nb.tests("gap_interval", points=2, visible="""
     checks.check("gap_interval", strict=True)

@@ -347,10 +347,11 @@ class CohortExplorer:
             raise TypeError("the cohort explorer needs an EventLog (with its users table)")
         self.log = log
         segments = ["all", *sorted(log.users["segment"].unique())]
-        self.period = widgets.ToggleButtons(options=[("weekly", "W"), ("daily", "D")],
-                                            value=period, description="cohorts")
+        # Radio buttons: the choice shows as a filled circle, not as a faint shade of grey.
+        self.period = widgets.RadioButtons(options=[("weekly", "W"), ("daily", "D")],
+                                           value=period, description="cohorts")
         self.segment = widgets.Dropdown(options=segments, value=segment, description="segment")
-        self.values = widgets.ToggleButtons(
+        self.values = widgets.RadioButtons(
             options=[("share retained", "share"), ("users retained", "count")], value=values,
             description="show")
         from course.widgets import BusySign, Worker
