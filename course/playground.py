@@ -238,16 +238,16 @@ class Playground:
             ax.barh(y + 0.2, base.to_numpy(), 0.4, color=PALETTE[7], label="plain feed")
             bars = ax.barh(y - 0.2, metrics.to_numpy(), 0.4, color=PALETTE[0],
                            label="your feed")
-            texts = [ax.text(0, yy, "", va="center", fontsize=9) for yy in y - 0.2]
-            ax.set_yticks(y, LIST_METRICS, fontsize=9.5)
-            ax.tick_params(axis="x", labelsize=9)
+            texts = [ax.text(0, yy, "", va="center", fontsize=10) for yy in y - 0.2]
+            ax.set_yticks(y, LIST_METRICS, fontsize=10.5)
+            ax.tick_params(axis="x", labelsize=10)
             high = max(1.25, 1.3 * float(np.nanmax(base)))
             ax.set_xlim(0, high)
             label(ax, "", "value (mean over users)", "")
-            fig.suptitle("The recommended lists now", fontsize=11, fontweight="bold")
-            ax.xaxis.label.set_fontsize(9.5)
-            fig.legend(loc="lower center", ncols=2, fontsize=9, frameon=False)
-            fig.subplots_adjust(left=0.4, right=0.96, top=0.89, bottom=0.25)
+            fig.suptitle("The recommended lists now", fontsize=12, fontweight="bold")
+            ax.xaxis.label.set_fontsize(10.5)
+            fig.legend(loc="lower center", ncols=2, fontsize=10, frameon=False)
+            fig.subplots_adjust(left=0.43, right=0.95, top=0.89, bottom=0.26)
             self._list_plot = {"algorithm": algorithm, "fig": fig, "bars": bars,
                                "texts": texts, "dynamic": [*bars, *texts], "high": high,
                                "background": None}
@@ -291,14 +291,14 @@ class Playground:
                 ax.set_xlim(base.index.min(), base.index.max())
                 label(ax, title, "step" if ax in axes[1] else "", "")
                 ax.title.set_fontsize(10)
-                ax.xaxis.label.set_fontsize(9.5)
-                ax.tick_params(labelsize=8.5)
+                ax.xaxis.label.set_fontsize(10)
+                ax.tick_params(labelsize=9.5)
             fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="lower center", ncols=2,
-                       fontsize=9, frameon=False)
-            fig.suptitle("A short simulation of the feedback loop", fontsize=11,
+                       fontsize=10, frameon=False)
+            fig.suptitle("A short simulation of the feedback loop", fontsize=12,
                          fontweight="bold")
-            fig.subplots_adjust(left=0.09, right=0.98, top=0.84, bottom=0.2, hspace=0.55,
-                                wspace=0.25)
+            fig.subplots_adjust(left=0.09, right=0.98, top=0.84, bottom=0.25, hspace=0.6,
+                                wspace=0.3)
             self._sim_plot = {"algorithm": algorithm, "fig": fig, "dynamic": lines,
                               "background": None}
         plot = self._sim_plot

@@ -273,7 +273,8 @@ class ToyRecommender:
     def _table_html(table: pd.DataFrame) -> str:
         text = ["title", "genres", "held-out hit"]
         styled = (table.style.set_properties(subset=text, **{"text-align": "left"})
-                  .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
+                  .set_table_styles([{"selector": "th", "props": [("text-align", "left")]},
+                                     {"selector": "td, th", "props": [("padding", "3px 10px")]}])
                   .set_table_attributes('class="course-toy-table"'))
         return styled.to_html()
 
