@@ -7,7 +7,8 @@ Two views, each comparing *your feed* with the plain engagement-ranked feed (the
   now, after a simulated history: how much of the top-k relevance it keeps, the users' true
   satisfaction, topic diversity, miscalibration, cross-cutting exposure and misinformation;
 * **the simulation view** (under a second): the bubble metrics of :mod:`course.simulation` over a
-  short run (300 users, 200 items, 20 steps) where the recommender retrains on what it caused.
+  short run (200 users, 200 items, 16 steps: small enough to answer within a second on two
+  cores) where the recommender retrains on what it caused.
 
 The computations are plain methods (:meth:`Playground.list_metrics`,
 :meth:`Playground.simulate`), so they can be tested and benchmarked without a browser; the widget
@@ -148,8 +149,8 @@ class Playground:
     ['diversity', 'slate_diversity']
     """
 
-    def __init__(self, algorithm: str = DEFAULT_ALGORITHM, *, n_users: int = 300,
-                 n_items: int = 200, steps: int = 20, k: int = 10, false_share: float = 0.1,
+    def __init__(self, algorithm: str = DEFAULT_ALGORITHM, *, n_users: int = 200,
+                 n_items: int = 200, steps: int = 16, k: int = 10, false_share: float = 0.1,
                  seed: int = 0, **knobs: Any) -> None:
         if algorithm not in ALGORITHMS.values():
             raise ValueError(f"unknown algorithm {algorithm!r}: choose one of "
