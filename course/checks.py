@@ -20,10 +20,9 @@ Example
 >>> @checks.exercise("99-demo", "answer", points=1, hints=["It is a famous number."])
 ... def _(value):
 ...     return None if value == 42 else "not quite"
->>> checks.check("answer", {"answer": 41}, notebook="99-demo")
+>>> state = checks.check("answer", {"answer": 41}, notebook="99-demo")
 ✘ answer: not quite  (need help? hint('answer'))
->>> checks.check("answer", {"answer": 42}, notebook="99-demo") == checks.RIGHT
-✔ answer: right.
+>>> state == checks.WRONG          # in a notebook, the line above is all a learner sees
 True
 
 In a notebook, ``checks.start("00-start-here")`` once at the top, then ``checks.check("name")``
