@@ -16,6 +16,11 @@ c.CourseDirectory.course_id = "inside-the-feed"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
 
+# An unanswered exercise must not stop Run All: the solution becomes a stub that runs (`pass`),
+# and the visible test after it says "not attempted" in one line (course.checks); under nbgrader
+# the same test raises, so a blank answer still scores zero.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\npass"}
+
 # Only notebooks are released; checkpoints and caches never are.
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback"]
 

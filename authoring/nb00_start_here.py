@@ -123,7 +123,9 @@ def build() -> Notebook:
     change) are stored with their sources in `course.facts`; notebook 01 does the arithmetic.
     """)
     nb.code("""
-    facts.figures_table()[["description", "value", "unit"]]
+    from course.record import readable
+
+    facts.figures_table()[["description", "value", "unit"]].style.format({"value": readable})
     """)
 
     nb.md("""
@@ -138,19 +140,23 @@ def build() -> Notebook:
 
     ```python
     # YOUR CODE HERE
-    raise NotImplementedError()
+    pass
     ```
 
-    Replace both lines with your code and run the cell. The cell right after it holds the
-    **tests**: run it too. If it finishes silently or prints ✅ your answer passes the visible
-    tests; a red `AssertionError` says what is wrong. When the notebook is graded, further
+    (inside a function, the same two lines stand where the function's body goes). Replace both
+    lines with your code and run the cell. The cell right after it holds the **tests**: run it
+    too. It answers in one line: ✔ when your answer passes the visible tests, ✘ with what is
+    wrong, or ○ when you have not attempted the exercise yet. An exercise you have not done
+    never stops the notebook: *Run All* runs past it, so you can do the exercises in any order.
+    When the notebook is graded, an exercise that is not right scores zero, and further
     *hidden* tests check your code on other inputs, so write code that works in general rather
     than code that only produces one number.
 
     **Self-checks and hints.** At any time, `checks.check("exercise_name")` tells you whether an
-    exercise is right (✅), wrong (❌) or not attempted yet (⏳), without revealing the answer.
+    exercise is right (✔), wrong (✘) or not attempted yet (○), without revealing the answer.
     `hint("exercise_name")` gives a hint; call it again for a more specific one.
-    `checks.check_all()` (at the end of every notebook) lists every exercise.
+    `checks.check_all()` (at the end of every notebook) lists every exercise, code and
+    written, with its points.
 
     **Written answers.** Some questions ask for a few sentences. Double-click the cell that says
     "YOUR ANSWER HERE", write your answer, and run the cell to render it. They are graded by
@@ -437,8 +443,8 @@ def build() -> Notebook:
 
     * *The Social Dilemma* and Facebook's reply make claims about what recommendation algorithms
       do; most can be turned into hypotheses with a metric, a comparison and data.
-    * Exercises are cells with `raise NotImplementedError()`; the test cell after each checks
-      your answer, `checks.check(...)` and `hint(...)` help, Validate runs everything as the
+    * Exercises are cells with `# YOUR CODE HERE`; the test cell after each checks your answer
+      in one line, `checks.check(...)` and `hint(...)` help, Validate runs everything as the
       grader will.
     * MovieLens 100K: 100,000 ratings, 943 users, 1,682 movies, about 6% of the matrix filled,
       ratings skewed towards 4 stars.

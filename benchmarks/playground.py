@@ -4,8 +4,8 @@
 Builds the playground widget exactly as notebook 06 and the Voila app do, then moves its knobs
 one after another through the widget (``control.value = ...``, which runs the same callback as
 a slider released in the browser) and reports the time each view took to recompute and redraw
-(the PNG the browser receives). Batch mode makes the debounced updates run at once, so the
-figures are the work done per change, without the debounce delay itself.
+(the PNG the browser receives). Batch mode makes the updates run at once, on this thread, so the
+figures are the work done per change.
 
 Run:  .venv/bin/python benchmarks/playground.py [--changes 20] [--algorithms content mf]
 """

@@ -206,6 +206,10 @@ def _fetch_grouplens(progress: bool) -> dict[str, pd.DataFrame]:
     return _from_grouplens(Path(files[0]).parent)
 
 
+_PIP_LOCAL_INDEX_NOISE = re.compile(r"Location 'file:.*' is ignored: it is neither a file nor a "
+                                    r"directory")
+
+
 def _fetch_recbole(progress: bool) -> dict[str, pd.DataFrame]:
     wheel = _downloads() / RECBOLE_WHEEL
     if not wheel.exists() or pooch.file_hash(str(wheel)) != RECBOLE_WHEEL_SHA256:
@@ -213,7 +217,13 @@ def _fetch_recbole(progress: bool) -> dict[str, pd.DataFrame]:
                "--dest", str(wheel.parent), RECBOLE_REQUIREMENT]
         if not progress:
             cmd.insert(4, "--quiet")
-        subprocess.run(cmd, check=True)
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        # A pip configuration may list local (file://) indexes that lack recbole: pip warns once
+        # per such index, harmlessly; show everything else.
+        for line in (done.stdout + done.stderr).splitlines():
+            if line.strip() and not _PIP_LOCAL_INDEX_NOISE.search(line):
+                print(line, file=sys.stderr if done.returncode else sys.stdout)
+        done.check_returncode()
     got = pooch.file_hash(str(wheel))
     if got != RECBOLE_WHEEL_SHA256:
         wheel.unlink()
@@ -251,9 +261,8 @@ def fetch_movielens(progress: bool = True, force: bool = False) -> Path:
             tables = fetch(progress)
         except Exception as err:  # network down, checksum mismatch, pip failure...
             errors.append(f"{source}: {type(err).__name__}: {err}")
-            if progress:
-                print(f"could not fetch from {source} ({type(err).__name__}); trying the next "
-                      "source", file=sys.stderr)
+            print(f"MovieLens 100K: could not fetch {source} ({type(err).__name__}); trying the "
+                  "next source", file=sys.stderr)
             continue
         _write_normalised(tables, source)
         load_table.cache_clear()
@@ -352,12 +361,13 @@ def main(argv: list[str] | None = None) -> int:
         ok = is_fetched()
         print("MovieLens 100K:", "present and intact" if ok else f"missing; run {FETCH_COMMAND}")
         return 0 if ok else 1
+    fetched_before = is_fetched() and not args.force
     try:
         folder = fetch_movielens(progress=not args.quiet, force=args.force)
     except MissingDataError as err:
         print(err, file=sys.stderr)
         return 1
-    if not args.quiet:
+    if not args.quiet or not fetched_before:   # --quiet still says once where the data came from
         source = json.loads((folder / "MANIFEST.json").read_text())["source"]
         print(f"MovieLens 100K ready in {folder} (from {source})")
     return 0

@@ -347,21 +347,28 @@ class CohortExplorer:
             raise TypeError("the cohort explorer needs an EventLog (with its users table)")
         self.log = log
         segments = ["all", *sorted(log.users["segment"].unique())]
-        self.period = widgets.ToggleButtons(options=[("weekly", "W"), ("daily", "D")],
-                                            value=period, description="cohorts")
+        # Radio buttons: the choice shows as a filled circle, not as a faint shade of grey.
+        self.period = widgets.RadioButtons(options=[("weekly", "W"), ("daily", "D")],
+                                           value=period, description="cohorts")
         self.segment = widgets.Dropdown(options=segments, value=segment, description="segment")
-        self.values = widgets.ToggleButtons(
+        self.values = widgets.RadioButtons(
             options=[("share retained", "share"), ("users retained", "count")], value=values,
             description="show")
+        from course.widgets import BusySign, Worker
+
         self.summary = widgets.HTML()
-        self.output = widgets.Output()
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        # Recomputing takes seconds for a big log: a background thread does it, latest
+        # choice first, with a busy sign (course.widgets).
+        self.busy = BusySign(dims=[self.image])
+        worker = Worker(self.update, self.busy, "recomputing the cohorts")
         self.widget = widgets.VBox([widgets.HBox([self.period, self.segment]), self.values,
-                                    self.summary, self.output])
+                                    self.summary, self.busy.widget, self.image])
         self.table: pd.DataFrame | None = None
         self.png: bytes = b""
         self.update()
         for control in (self.period, self.segment, self.values):
-            control.observe(self.update, names="value")
+            control.observe(worker.submit, names="value")
 
     def _log(self) -> EventLog:
         if self.segment.value == "all":
@@ -373,9 +380,7 @@ class CohortExplorer:
 
     def update(self, *_) -> None:
         """Recompute the matrix and redraw (called whenever a control changes)."""
-        import matplotlib.pyplot as plt
-        from IPython import get_ipython
-        from IPython.display import Image, display
+        from matplotlib.figure import Figure
 
         log = self._log()
         daily = self.period.value == "D"
@@ -389,29 +394,26 @@ class CohortExplorer:
         self.summary.value = (
             f"<b>{self.segment.value}</b>: {new_users:,} users signed up; {unit}-1 retention "
             f"{curve.get(1, np.nan):.0%}, {unit}-{later} retention {curve.get(later, np.nan):.0%}")
-        fig, ax = plt.subplots(figsize=(9, 0.3 * len(self.table) + 2.2))
+        fig = Figure(figsize=(9, 0.3 * len(self.table) + 2.2))   # not pyplot: thread-safe
+        ax = fig.subplots()
         plot_cohorts(self.table, ax=ax, title=f"{'Daily' if daily else 'Weekly'} retention "
                      f"cohorts ({self.segment.value} users)")
         fig.tight_layout()
         buffer = io.BytesIO()
         fig.savefig(buffer, format="png", dpi=80)
-        plt.close(fig)
         self.png = buffer.getvalue()
-        if get_ipython() is not None:  # in a kernel (not in a plain Python session)
-            self.output.clear_output(wait=True)
-            with self.output:
-                display(Image(self.png))
+        self.image.value = self.png
 
     def _ipython_display_(self) -> None:
         from IPython.display import HTML, Image, display
 
-        from course.widgets import is_batch_run
+        from course.widgets import is_batch_run, show
 
         if is_batch_run():  # a still picture for papermill, nbgrader and static exports
             display(HTML(self.summary.value))
             display(Image(self.png))
         else:
-            display(self.widget)
+            show(self.widget)
 
 
 def cohort_explorer(log: EventLog, **knobs) -> CohortExplorer:

@@ -7,12 +7,16 @@ Two views, each comparing *your feed* with the plain engagement-ranked feed (the
   now, after a simulated history: how much of the top-k relevance it keeps, the users' true
   satisfaction, topic diversity, miscalibration, cross-cutting exposure and misinformation;
 * **the simulation view** (under a second): the bubble metrics of :mod:`course.simulation` over a
-  short run (300 users, 200 items, 20 steps) where the recommender retrains on what it caused.
+  short run (200 users, 200 items, 16 steps: small enough to answer within a second on two
+  cores) where the recommender retrains on what it caused.
 
 The computations are plain methods (:meth:`Playground.list_metrics`,
 :meth:`Playground.simulate`), so they can be tested and benchmarked without a browser; the widget
-only wires knobs to them. Sliders send their value when released (``continuous_update=False``)
-and updates are debounced, so dragging stays smooth. Under papermill or nbgrader
+only wires knobs to them. Sliders send their value when released (``continuous_update=False``);
+updates run on a background thread, the latest setting first (:class:`course.widgets.Worker`),
+so the knobs stay responsive, and a busy sign shows during any longer wait. Simulations are
+cached by setting, so going back to a position is instant. The figures sit beside the knobs and
+grow with the window (drawn at 1.5x for sharp text). Under papermill or nbgrader
 (:func:`course.widgets.is_batch_run`) every update runs at once and nothing waits for input.
 
 Example
@@ -27,12 +31,9 @@ True
 
 from __future__ import annotations
 
-import asyncio
 import io
-import threading
 import time
-import traceback
-from collections.abc import Callable
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -45,10 +46,10 @@ from course import interventions as iv
 from course import simulation
 from course.metrics import intra_list_diversity
 from course.style import PALETTE, label, use_course_style
-from course.widgets import is_batch_run
+from course.widgets import BusySign, Worker, show
 
 __all__ = ["Settings", "Playground", "list_metrics", "LIST_METRICS", "SIM_METRICS",
-           "ALGORITHMS", "playground", "Debouncer"]
+           "ALGORITHMS", "playground"]
 
 #: Algorithm labels shown in the dropdown -> names understood by
 #: :func:`course.simulation.make_recommender`.
@@ -62,6 +63,10 @@ ALGORITHMS: dict[str, str] = {
 
 #: The algorithm the playground starts with.
 DEFAULT_ALGORITHM = "content"
+
+#: Pixels per inch of the figures sent to the browser (1.5x the 96 of CSS pixels): sharp text
+#: on high-density screens, and room to grow with a wide window.
+DPI = 144
 
 #: Metrics of the recommended lists (the list view), in display order.
 LIST_METRICS = ("relevance kept", "satisfaction", "topic diversity", "miscalibration (KL)",
@@ -131,48 +136,6 @@ def list_metrics(lists: np.ndarray, scores: np.ndarray, world: simulation.World,
     })
 
 
-class Debouncer:
-    """Call ``fn`` once, ``wait`` seconds after the last of a burst of calls.
-
-    In a running kernel the call is scheduled on its event loop (so it runs between messages,
-    never concurrently with other widget callbacks); without one (plain Python) it uses a timer
-    thread. ``wait=0`` or a batch run (:func:`course.widgets.is_batch_run`) calls at once.
-
-    >>> calls = []
-    >>> now = Debouncer(lambda: calls.append(1), wait=0)
-    >>> now(); now(); calls
-    [1, 1]
-    """
-
-    def __init__(self, fn: Callable[[], Any], wait: float = 0.2) -> None:
-        self.fn, self.wait = fn, float(wait)
-        self._handle: Any = None
-
-    def cancel(self) -> None:
-        """Forget a pending call."""
-        if self._handle is not None:
-            self._handle.cancel()
-            self._handle = None
-
-    def _fire(self) -> None:
-        self._handle = None
-        self.fn()
-
-    def __call__(self) -> None:
-        self.cancel()
-        if self.wait <= 0 or is_batch_run():
-            self.fn()
-            return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            self._handle = threading.Timer(self.wait, self._fire)
-            self._handle.daemon = True
-            self._handle.start()
-        else:
-            self._handle = loop.call_later(self.wait, self._fire)
-
-
 class Playground:
     """The playground's state and computations, and (:meth:`widget`) its ipywidgets UI.
 
@@ -186,20 +149,21 @@ class Playground:
     ['diversity', 'slate_diversity']
     """
 
-    def __init__(self, algorithm: str = DEFAULT_ALGORITHM, *, n_users: int = 300,
-                 n_items: int = 200, steps: int = 20, k: int = 10, false_share: float = 0.1,
-                 seed: int = 0, debounce: float = 0.25, **knobs: Any) -> None:
+    def __init__(self, algorithm: str = DEFAULT_ALGORITHM, *, n_users: int = 200,
+                 n_items: int = 200, steps: int = 16, k: int = 10, false_share: float = 0.1,
+                 seed: int = 0, **knobs: Any) -> None:
         if algorithm not in ALGORITHMS.values():
             raise ValueError(f"unknown algorithm {algorithm!r}: choose one of "
                              f"{', '.join(ALGORITHMS.values())}")
         self.world = simulation.make_world(n_users, n_items, false_share=false_share, seed=seed)
-        self.steps, self.k, self.seed, self.debounce = steps, k, seed, debounce
+        self.steps, self.k, self.seed = steps, k, seed
         self.settings = Settings(algorithm=algorithm, **knobs)
         self.settings.policy()                      # fail early on a bad knob value
         self._baselines: dict[str, dict[str, Any]] = {}
         self._ui: dict[str, Any] | None = None
         self._list_plot: dict[str, Any] | None = None
         self._sim_plot: dict[str, Any] | None = None
+        self._runs: OrderedDict[Settings, pd.DataFrame] = OrderedDict()
         self.timings: dict[str, list[float]] = {"list": [], "simulation": []}
 
     # -- computations ------------------------------------------------------------------------------
@@ -238,75 +202,88 @@ class Playground:
         return list_metrics(self.lists(**knobs), base["scores"], self.world, base["history"])
 
     def simulate(self, **knobs: Any) -> pd.DataFrame:
-        """The bubble metrics per step of a fresh run with these settings' policy."""
+        """The bubble metrics per step of a fresh run with these settings' policy (the last
+        64 settings are remembered: going back to one is instant)."""
         settings = self._settings(knobs)
         if settings == Settings(algorithm=settings.algorithm):
             return self.baseline(settings.algorithm)["metrics"]
-        recommender = simulation.make_recommender(settings.algorithm, self.world, seed=self.seed)
-        return simulation.run(self.world, recommender, self.steps, k=self.k,
-                              reranker=settings.policy(self.seed), seed=self.seed,
-                              progress=False).metrics
+        if settings not in self._runs:
+            recommender = simulation.make_recommender(settings.algorithm, self.world,
+                                                      seed=self.seed)
+            self._runs[settings] = simulation.run(
+                self.world, recommender, self.steps, k=self.k,
+                reranker=settings.policy(self.seed), seed=self.seed, progress=False).metrics
+            while len(self._runs) > 64:
+                self._runs.popitem(last=False)
+        self._runs.move_to_end(settings)
+        return self._runs[settings]
 
     # -- figures -----------------------------------------------------------------------------------
-    def list_figure(self, metrics: pd.Series | None = None) -> Figure:
+    def list_figure(self, metrics: pd.Series | None = None, algorithm: str | None = None
+                    ) -> Figure:
         """Bar chart of the list view: the plain feed against yours.
 
         The figure is kept, and only the bars and labels of your feed change between calls
         for the same algorithm (the axis range is fixed per algorithm; a longer bar is cut at
         the edge, its label still gives the value), so :meth:`list_png` can redraw just those.
         """
-        metrics = self.list_metrics() if metrics is None else metrics
-        algorithm = self.settings.algorithm
+        algorithm = algorithm or self.settings.algorithm
+        metrics = self.list_metrics(algorithm=algorithm) if metrics is None else metrics
         if self._list_plot is None or self._list_plot["algorithm"] != algorithm:
             base = self.baseline(algorithm)["list_metrics"]
             use_course_style()
-            fig = Figure(figsize=(6.4, 3.4), dpi=80)
+            fig = Figure(figsize=(4.2, 3.4), dpi=DPI)
             FigureCanvasAgg(fig)
             ax = fig.add_subplot()
             y = np.arange(len(LIST_METRICS))[::-1]
             ax.barh(y + 0.2, base.to_numpy(), 0.4, color=PALETTE[7], label="plain feed")
             bars = ax.barh(y - 0.2, metrics.to_numpy(), 0.4, color=PALETTE[0],
                            label="your feed")
-            texts = [ax.text(0, yy, "", va="center", fontsize=8) for yy in y - 0.2]
-            ax.set_yticks(y, LIST_METRICS, fontsize=9)
+            texts = [ax.text(0, yy, "", va="center", fontsize=10) for yy in y - 0.2]
+            ax.set_yticks(y, LIST_METRICS, fontsize=10.5)
+            ax.tick_params(axis="x", labelsize=10)
             high = max(1.25, 1.3 * float(np.nanmax(base)))
             ax.set_xlim(0, high)
-            label(ax, f"The recommended lists now ({algorithm})", "value (mean over users)", "")
-            fig.legend(loc="lower right", ncols=2, fontsize=8, frameon=False)
-            fig.subplots_adjust(left=0.3, right=0.97, top=0.9, bottom=0.22)
+            label(ax, "", "value (mean over users)", "")
+            fig.suptitle("The recommended lists now", fontsize=12, fontweight="bold")
+            ax.xaxis.label.set_fontsize(10.5)
+            fig.legend(loc="lower center", ncols=2, fontsize=10, frameon=False)
+            fig.subplots_adjust(left=0.43, right=0.95, top=0.89, bottom=0.26)
             self._list_plot = {"algorithm": algorithm, "fig": fig, "bars": bars,
                                "texts": texts, "dynamic": [*bars, *texts], "high": high,
                                "background": None}
         plot = self._list_plot
         for bar, text, value in zip(plot["bars"], plot["texts"], metrics.to_numpy(),
                                     strict=True):
-            shown = min(float(value), 0.88 * plot["high"])
+            shown = min(float(value), 0.86 * plot["high"])
             bar.set_width(shown)
             text.set_x(shown)
             text.set_text(f" {value:.2f}")
         return plot["fig"]
 
-    def list_png(self, metrics: pd.Series | None = None) -> bytes:
+    def list_png(self, metrics: pd.Series | None = None, algorithm: str | None = None) -> bytes:
         """The list view as PNG bytes, redrawing only what changed (blitting onto a saved
         background of axes, labels and the plain feed's bars)."""
-        fig = self.list_figure(metrics)
+        fig = self.list_figure(metrics, algorithm)
         return _blit(fig, self._list_plot)
 
-    def simulation_figure(self, metrics: pd.DataFrame | None = None) -> Figure:
+    def simulation_figure(self, metrics: pd.DataFrame | None = None,
+                          algorithm: str | None = None) -> Figure:
         """Line charts of the simulation view: bubble metrics per step, plain feed dashed (the
         figure is kept between calls for the same algorithm; only the lines move)."""
-        metrics = self.simulate() if metrics is None else metrics
-        algorithm = self.settings.algorithm
+        algorithm = algorithm or self.settings.algorithm
+        metrics = self.simulate(algorithm=algorithm) if metrics is None else metrics
         if self._sim_plot is None or self._sim_plot["algorithm"] != algorithm:
             base = self.baseline(algorithm)["metrics"]
             use_course_style()
-            fig = Figure(figsize=(8, 4.6), dpi=80)
+            fig = Figure(figsize=(5.0, 3.4), dpi=DPI)
             FigureCanvasAgg(fig)
             axes = fig.subplots(2, 2, sharex=True)
             lines = []
             for ax, (column, title) in zip(axes.flat, SIM_METRICS.items(), strict=True):
-                ax.plot(base.index, base[column], "--", color=PALETTE[7], label="plain feed")
-                lines.append(ax.plot(base.index, base[column], color=PALETTE[0],
+                ax.plot(base.index, base[column], "--", color=PALETTE[7], lw=1.8,
+                        label="plain feed")
+                lines.append(ax.plot(base.index, base[column], color=PALETTE[0], lw=2,
                                      label="your feed")[0])
                 # Fixed ranges, so that the axes do not jump between settings (and only the
                 # lines need redrawing): from 0 to well above the plain feed's values.
@@ -315,12 +292,14 @@ class Playground:
                 ax.set_xlim(base.index.min(), base.index.max())
                 label(ax, title, "step" if ax in axes[1] else "", "")
                 ax.title.set_fontsize(10)
-            fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="upper right", ncols=2,
-                       fontsize=8, frameon=False)
-            fig.suptitle(f"A short simulation of the feedback loop ({algorithm})", fontsize=11,
-                         fontweight="bold", x=0.08, ha="left")
-            fig.subplots_adjust(left=0.08, right=0.98, top=0.86, bottom=0.11, hspace=0.35,
-                                wspace=0.18)
+                ax.xaxis.label.set_fontsize(10)
+                ax.tick_params(labelsize=9.5)
+            fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="lower center", ncols=2,
+                       fontsize=10, frameon=False)
+            fig.suptitle("A short simulation of the feedback loop", fontsize=12,
+                         fontweight="bold")
+            fig.subplots_adjust(left=0.09, right=0.98, top=0.84, bottom=0.25, hspace=0.6,
+                                wspace=0.3)
             self._sim_plot = {"algorithm": algorithm, "fig": fig, "dynamic": lines,
                               "background": None}
         plot = self._sim_plot
@@ -328,39 +307,50 @@ class Playground:
             line.set_data(metrics.index, metrics[column])
         return plot["fig"]
 
-    def simulation_png(self, metrics: pd.DataFrame | None = None) -> bytes:
+    def simulation_png(self, metrics: pd.DataFrame | None = None,
+                       algorithm: str | None = None) -> bytes:
         """The simulation view as PNG bytes, redrawing only the lines of your feed."""
-        fig = self.simulation_figure(metrics)
+        fig = self.simulation_figure(metrics, algorithm)
         return _blit(fig, self._sim_plot)
 
     # -- the widget --------------------------------------------------------------------------------
-    def update_list(self) -> float:
+    def update_list(self, settings: Settings | None = None) -> float:
         """Recompute and redraw the list view; returns the seconds it took."""
+        settings = settings or self.settings
         start = time.perf_counter()
-        metrics = self.list_metrics()
-        png = self.list_png(metrics)
+        metrics = self.list_metrics(**asdict(settings))
+        png = self.list_png(metrics, settings.algorithm)
         if self._ui is not None:
             self._ui["list"].value = png
             self._ui["table"].value = metrics.to_frame("your feed").assign(
-                **{"plain feed": self.baseline(self.settings.algorithm)["list_metrics"]}
+                **{"plain feed": self.baseline(settings.algorithm)["list_metrics"]}
             ).round(3).to_html(classes="playground-table")
         seconds = time.perf_counter() - start
         self.timings["list"].append(seconds)
         return seconds
 
-    def update_simulation(self) -> float:
+    def update_simulation(self, settings: Settings | None = None) -> float:
         """Re-run the short simulation and redraw its view; returns the seconds it took."""
+        settings = settings or self.settings
         start = time.perf_counter()
-        png = self.simulation_png(self.simulate())
+        png = self.simulation_png(self.simulate(**asdict(settings)), settings.algorithm)
         if self._ui is not None:
             self._ui["simulation"].value = png
         seconds = time.perf_counter() - start
         self.timings["simulation"].append(seconds)
         if self._ui is not None:
             self._ui["status"].value = (
-                f"<small>Updated: list view {1000 * self.timings['list'][-1]:.0f} ms, "
-                f"simulation {1000 * seconds:.0f} ms.</small>")
+                f"<small>{_LABELS[settings.algorithm]}: list view "
+                f"{1000 * self.timings['list'][-1]:.0f} ms, simulation {1000 * seconds:.0f} ms"
+                "</small>")
         return seconds
+
+    def _update(self, settings: Settings) -> None:
+        """Both views for ``settings``: the fast list first, then the simulation (skipped when
+        the knobs have moved on meanwhile)."""
+        self.update_list(settings)
+        if self._ui is None or not self._ui["worker"].superseded():
+            self.update_simulation(settings)
 
     def set(self, **knobs: Any) -> Playground:
         """Change knobs (as the widget does) and update both views."""
@@ -369,8 +359,8 @@ class Playground:
         if self._ui is not None:
             for name, value in asdict(self.settings).items():
                 self._ui["knobs"][name].value = value
-        self.update_list()
-        self.update_simulation()
+            self._ui["worker"].wait()
+        self._update(self.settings)
         return self
 
     def widget(self):
@@ -379,8 +369,8 @@ class Playground:
 
         if self._ui is not None:
             return self._ui["box"]
-        style = {"description_width": "150px"}
-        layout = w.Layout(width="380px")
+        style = {"description_width": "130px"}
+        layout = w.Layout(width="330px")
 
         def slider(description: str, value: float, high: float, tip: str) -> w.FloatSlider:
             return w.FloatSlider(value=value, min=0.0, max=high, step=0.05,
@@ -398,52 +388,34 @@ class Playground:
                                   "weight of matching each user's consumed topic mix"),
             "exploration": slider("Exploration", s.exploration, 1.0,
                                   "epsilon (share of random slots) or the UCB bonus c"),
-            "explore": w.ToggleButtons(options=[("ε-greedy", "epsilon"), ("UCB bandit", "ucb")],
-                                       value=s.explore, description="Explore with",
-                                       style={**style, "button_width": "95px"},
-                                       layout=w.Layout(width="400px", display="flex",
-                                                       flex_flow="row")),
+            # Radio buttons: the choice is shown by a filled circle, not by a shade of grey.
+            "explore": w.RadioButtons(options=[("ε-greedy", "epsilon"), ("UCB bandit", "ucb")],
+                                      value=s.explore, description="Explore with",
+                                      style=style, layout=w.Layout(width="330px")),
             "quota": slider("Perspective quota", s.quota, 0.5,
                             "minimum share of the list from each side of the slant axis"),
             "blend": slider("Satisfaction weight", s.blend, 1.0,
                             "0: rank by predicted engagement; 1: by predicted satisfaction"),
         }
+        knobs["explore"].add_class("playground-radio-row")
         reset = w.Button(description="Back to the plain feed",
                          tooltip="switch every intervention off", layout=w.Layout(width="200px"))
-        # Images shrink with a narrow window (JupyterLab with a side panel) instead of being cut.
-        list_view = w.Image(format="png", layout=w.Layout(width="520px", max_width="100%",
-                                                          height="auto"))
-        sim_view = w.Image(format="png", layout=w.Layout(width="660px", max_width="100%",
-                                                         height="auto"))
+        # The figures share the width beside the knobs and grow with the window.
+        list_view = w.Image(format="png", layout=w.Layout(width="100%", height="auto"))
+        sim_view = w.Image(format="png", layout=w.Layout(width="100%", height="auto"))
         table = w.HTML()
         status = w.HTML()
+        busy = BusySign(dims=[list_view, sim_view])
+        worker = Worker(self._update, busy, "updating the views")
         self._ui = {"knobs": knobs, "list": list_view, "simulation": sim_view, "table": table,
-                    "status": status}
-        def shown(update: str) -> Callable[[], None]:
-            # A debounced update runs outside any cell: report a failure in the widget (and the
-            # log) instead of losing it. In a batch run it propagates, so a test sees it.
-            def run() -> None:
-                try:
-                    getattr(self, update)()
-                except Exception as err:
-                    status.value = (f"<b>Could not update the view</b>: {type(err).__name__}: "
-                                    f"{err}")
-                    if is_batch_run():
-                        raise
-                    traceback.print_exc()
-            return run
-
-        later = Debouncer(shown("update_simulation"), self.debounce)
-        soon = Debouncer(shown("update_list"), min(self.debounce, 0.05))
+                    "status": status, "busy": busy, "worker": worker}
 
         def changed(change: dict) -> None:
             name = change["owner"]._playground_knob
             if getattr(self.settings, name) == change["new"]:
                 return
             self.settings = replace(self.settings, **{name: change["new"]})
-            status.value = "<small>updating...</small>"
-            soon()
-            later()
+            worker.submit(self.settings)
 
         for name, control in knobs.items():
             control._playground_knob = name
@@ -454,15 +426,20 @@ class Playground:
                 knobs[name].value = 0.0
 
         reset.on_click(plain)
-        self.update_list()
-        self.update_simulation()
-        controls = w.VBox([w.HTML("<b>Knobs</b>"), *knobs.values(), reset, status],
-                          layout=w.Layout(min_width="400px"))
+        self._update(self.settings)
+        css = w.HTML("<style>.playground-radio-row .widget-radio-box {flex-direction: row; "
+                     "gap: 12px;} .feed-playground .widget-image {min-width: 0;}</style>")
+        controls = w.VBox([css, w.HTML("<b>Knobs</b>"), *knobs.values(), reset, busy.widget,
+                           status], layout=w.Layout(flex="0 0 340px"))
+        # Side by side down to 270 px each (a laptop's JupyterLab with its file browser open).
+        views = w.Box([w.Box([list_view], layout=w.Layout(flex="1 1 270px", min_width="0")),
+                       w.Box([sim_view], layout=w.Layout(flex="1.2 1 290px", min_width="0"))],
+                      layout=w.Layout(display="flex", flex_flow="row wrap",
+                                      flex="1 1 500px", min_width="0",
+                                      align_items="flex-start"))
         box = w.VBox([
-            w.HBox([controls, w.Box([list_view], layout=w.Layout(flex="1 1 300px",
-                                                                  min_width="300px"))],
-                   layout=w.Layout(flex_flow="row wrap")),
-            sim_view,
+            w.Box([controls, views], layout=w.Layout(display="flex", flex_flow="row wrap",
+                                                     align_items="flex-start")),
             w.Accordion([table], titles=("The numbers",)),
         ])
         box.add_class("feed-playground")
@@ -470,9 +447,10 @@ class Playground:
         return box
 
     def _ipython_display_(self) -> None:
-        from IPython.display import display
+        show(self.widget())
 
-        display(self.widget())
+
+_LABELS = {name: label for label, name in ALGORITHMS.items()}
 
 
 def _blit(fig: Figure, plot: dict[str, Any]) -> bytes:

@@ -7,7 +7,7 @@ a course-specific MIME type; :func:`read_records` collects the values from an ex
 Example
 -------
 >>> record("stickiness", 0.663)  # doctest: +SKIP
-📌 stickiness = 0.663
+▸ stickiness = 0.663
 """
 
 from __future__ import annotations
@@ -33,15 +33,35 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def record(name: str, value: Any) -> Any:
-    """Display ``name = value`` and attach the value (JSON-serialisable) for tests."""
+def readable(value: Any) -> str:
+    """A readable form: thousands separated, 4 significant digits, no exponent for everyday
+    magnitudes.
+
+    >>> readable(1790000000.0), readable(0.66296), readable(100000), readable([1, 2])
+    ('1,790,000,000', '0.663', '100,000', '[1, 2]')
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if value != value or value in (float("inf"), float("-inf")):
+        return repr(value)
+    if abs(value) >= 1e4 and abs(value) < 1e15:
+        return f"{value:,.0f}"
+    return f"{value:.4g}" if abs(value) >= 1e-4 or value == 0 else f"{value:.3e}"
+
+
+def record(name: str, value: Any) -> None:
+    """Display ``name = value`` once and attach the value (JSON-serialisable) for tests.
+
+    Returns nothing, so a ``record(...)`` left last in a cell does not show the value twice.
+    """
     from IPython.display import display
 
     value = _plain(value)
     json.dumps(value)  # fail early on values tests could not read
-    shown = f"{value:.4g}" if isinstance(value, float) else repr(value)
-    display({"text/plain": f"📌 {name} = {shown}", MIME: {name: value}}, raw=True)
-    return value
+    shown = readable(value)
+    display({"text/plain": f"▸ {name} = {shown}", MIME: {name: value}}, raw=True)
 
 
 def read_records(notebook: str | Path | dict) -> dict[str, Any]:

@@ -49,8 +49,8 @@ from scipy import stats
 from course import simulation
 
 __all__ = ["Feed", "replicate", "run_feeds", "scorecards", "summarize", "interval",
-           "paired_difference", "holds_in_every_seed", "lineplot", "pointplot",
-           "CONFIDENCE"]
+           "paired_difference", "share_above", "holds_in_every_seed", "interval_table",
+           "difference_table", "lineplot", "pointplot", "CONFIDENCE"]
 
 #: The confidence level of every interval the course reports.
 CONFIDENCE = 0.95
@@ -188,11 +188,12 @@ def scorecards(tidy: pd.DataFrame) -> pd.DataFrame:
         raise ValueError("scorecards() needs per-step rows (a `step` column), as run_feeds() "
                          "returns")
     keys = [c for c in ("seed", "feed") if c in tidy.columns]
+    # keep the feeds in the order they were run (sort=False), steps in time order
     wide = tidy.pivot_table(index=keys + ["step"], columns="metric", values="value",
-                            sort=True)
+                            sort=False)
     rows = []
     for key, metrics in wide.groupby(level=keys, sort=False):
-        metrics = metrics.droplevel(keys)
+        metrics = metrics.droplevel(keys).sort_index()
         warmup = int(metrics["warmup_steps"].iloc[0]) if "warmup_steps" in metrics else 0
         card = simulation.scorecard(metrics, warmup_steps=warmup)
         key = key if isinstance(key, tuple) else (key,)
@@ -204,8 +205,8 @@ def scorecards(tidy: pd.DataFrame) -> pd.DataFrame:
 def interval(values: Iterable[float], confidence: float = CONFIDENCE) -> tuple[float, float]:
     """The t confidence interval of the mean of ``values`` (a (low, high) pair).
 
-    With one value, or values that do not vary, the interval is the mean itself. This is the
-    function seaborn gets as ``errorbar`` in :func:`lineplot`, so bands and tables agree.
+    With one value, or values that do not vary, the interval is the mean itself. The bands of
+    :func:`lineplot` and the bars of :func:`pointplot` are the same intervals.
 
     >>> low, high = interval([1.0, 2.0, 3.0])
     >>> round(low, 3), round(high, 3)
@@ -268,6 +269,73 @@ def paired_difference(tidy: pd.DataFrame, treatment: str, control: str,
     return diff[first + [c for c in diff.columns if c not in first]]
 
 
+def share_above(tidy: pd.DataFrame, treatment: str, control: str, metric: str,
+                column: str = "feed") -> float:
+    """Share of the seeds in which ``treatment``'s ``metric`` is above ``control``'s (seed by
+    seed, one value per seed: a scorecard frame). 1.0 means: in every seed tested; 0.0: in
+    none (the control is at least as high everywhere).
+
+    >>> tidy = pd.DataFrame({"seed": [0, 0, 1, 1], "feed": ["a", "b", "a", "b"],
+    ...                      "metric": "m", "value": [3.0, 1.0, 1.0, 2.0]})
+    >>> share_above(tidy, "a", "b", "m")
+    0.5
+    """
+    diff = paired_difference(tidy[tidy["metric"] == metric], treatment, control, column)
+    if diff.empty:
+        raise ValueError(f"share_above(): no seeds with both {treatment!r} and {control!r} "
+                         f"for metric {metric!r}")
+    if "step" in diff.columns:
+        raise ValueError("share_above() compares one value per seed: pass scorecards(tidy)")
+    return float((diff["value"] > 0).mean())
+
+
+def _shown(mean: float, low: float, high: float, digits: int) -> str:
+    return f"{mean:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
+
+
+def interval_table(tidy: pd.DataFrame, metrics: Sequence[str] | None = None,
+                   index: str = "feed", digits: int = 3) -> pd.DataFrame:
+    """A readable table: one row per ``index`` value, one column per metric, each cell
+    "mean [ci_low, ci_high]" over the seeds (one value per seed: a scorecard frame).
+
+    >>> tidy = pd.DataFrame({"seed": [0, 1], "feed": "a", "metric": "m", "value": [1.0, 3.0]})
+    >>> interval_table(tidy, digits=1).loc["a", "m"]
+    '2.0 [-10.7, 14.7]'
+    """
+    metrics = list(dict.fromkeys(tidy["metric"])) if metrics is None else list(metrics)
+    table = summarize(tidy[tidy["metric"].isin(metrics)], by=[index, "metric"])
+    table["shown"] = [_shown(m, lo, hi, digits) for m, lo, hi in
+                      zip(table["mean"], table["ci_low"], table["ci_high"], strict=True)]
+    wide = table.pivot(index=index, columns="metric", values="shown")
+    order = list(dict.fromkeys(tidy[index]))
+    return wide.loc[[i for i in order if i in wide.index], metrics]
+
+
+def difference_table(tidy: pd.DataFrame, control: str, metrics: Sequence[str] | None = None,
+                     column: str = "feed", digits: int = 3) -> pd.DataFrame:
+    """Every other ``column`` value minus ``control``, seed by seed: "mean [ci_low, ci_high]"
+    of the paired differences, and in how many seeds the difference is positive.
+
+    >>> tidy = pd.DataFrame({"seed": [0, 0, 1, 1], "feed": ["a", "b", "a", "b"],
+    ...                      "metric": "m", "value": [3.0, 1.0, 5.0, 2.0]})
+    >>> difference_table(tidy, "b", digits=1).loc["a - b", "m"]
+    '2.5 [-3.9, 8.9] (2/2 seeds > 0)'
+    """
+    metrics = list(dict.fromkeys(tidy["metric"])) if metrics is None else list(metrics)
+    rows = {}
+    for name in dict.fromkeys(tidy[column]):
+        if name == control:
+            continue
+        diff = paired_difference(tidy[tidy["metric"].isin(metrics)], name, control, column)
+        cells = {}
+        for metric, values in diff.groupby("metric", sort=False)["value"]:
+            low, high = interval(values)
+            cells[metric] = (f"{_shown(values.mean(), low, high, digits)} "
+                             f"({int((values > 0).sum())}/{values.size} seeds > 0)")
+        rows[f"{name} - {control}"] = cells
+    return pd.DataFrame(rows).T[metrics]
+
+
 def holds_in_every_seed(tidy: pd.DataFrame, condition: Callable[[pd.Series], Any]) -> float:
     """Share of seeds in which ``condition(values)`` is true, ``values`` being the seed's
     ``value`` column (indexed like the rest of its rows). 1.0 means: in every seed tested.
@@ -283,14 +351,19 @@ def holds_in_every_seed(tidy: pd.DataFrame, condition: Callable[[pd.Series], Any
 # ------------------------------------------------------------------------------------------------
 # Plotting (seaborn, with the intervals of summarize)
 # ------------------------------------------------------------------------------------------------
-def _errorbar(confidence: float) -> Callable[[pd.Series], tuple[float, float]]:
-    return lambda values: interval(values, confidence)
+def _errorbar(rows: pd.DataFrame, confidence: float) -> tuple[str, float]:
+    """seaborn's ``("se", scale)`` error bar with the t quantile as the scale: the same
+    interval as :func:`interval` for groups of one value per seed, computed by seaborn's own
+    (fast) aggregation instead of a Python call per group."""
+    n = rows["seed"].nunique() if "seed" in rows else len(rows)
+    return ("se", float(stats.t.ppf(0.5 + confidence / 2, max(n - 1, 1))))
 
 
 def lineplot(tidy: pd.DataFrame, metric: str, ax: Any = None, hue: str = "feed",
              palette: Any = None, confidence: float = CONFIDENCE, **kwargs: Any) -> Any:
     """The mean of ``metric`` over steps, one line per ``hue``, with a band for the t
-    confidence interval across seeds (seaborn's ``lineplot``). Returns the axes.
+    confidence interval across seeds (seaborn's ``lineplot``; the band is mean +- t x standard
+    error, the interval of :func:`summarize`). Returns the axes.
     """
     import seaborn as sns
 
@@ -299,7 +372,8 @@ def lineplot(tidy: pd.DataFrame, metric: str, ax: Any = None, hue: str = "feed",
         raise ValueError(f"lineplot(): no rows with metric == {metric!r}; choose among "
                          f"{sorted(set(tidy['metric']))}")
     return sns.lineplot(data=rows, x="step", y="value", hue=hue if hue in rows else None,
-                        errorbar=_errorbar(confidence), palette=palette, ax=ax, **kwargs)
+                        errorbar=_errorbar(rows, confidence), palette=palette, ax=ax,
+                        **kwargs)
 
 
 def pointplot(tidy: pd.DataFrame, metric: str, ax: Any = None, x: str = "feed",
@@ -323,5 +397,6 @@ def pointplot(tidy: pd.DataFrame, metric: str, ax: Any = None, x: str = "feed",
     kwargs.setdefault("linestyle", "none")
     kwargs.setdefault("capsize", 0.2)
     kwargs.setdefault("markersize", 8)
-    return sns.pointplot(data=rows, x=x, y="value", hue=hue, errorbar=_errorbar(confidence),
-                         palette=palette, ax=ax, legend=False, **kwargs)
+    return sns.pointplot(data=rows, x=x, y="value", hue=hue,
+                         errorbar=_errorbar(rows, confidence), palette=palette, ax=ax,
+                         legend=False, **kwargs)

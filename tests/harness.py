@@ -62,3 +62,9 @@ def assignments() -> list[Assignment]:
 
 def read_notebook(path: Path) -> dict:
     return json.loads(Path(path).read_text())
+
+
+def student_assignments() -> list[str]:
+    """The assignments whose student version is on disk (a new notebook is covered at once)."""
+    return sorted(p.name for p in (ROOT / "notebooks").iterdir()
+                  if (p / f"{p.name}.ipynb").exists())

@@ -131,9 +131,37 @@ def test_fetch_falls_back_to_the_wheel_and_verifies_it(tmp_path, monkeypatch):
         # a damaged wheel is refused, deleted, and the error says what to do
         bad = tmp_path / "downloads" / data.RECBOLE_WHEEL
         bad.write_bytes(b"not a wheel")
-        monkeypatch.setattr(data.subprocess, "run", lambda *a, **k: None)
+        monkeypatch.setattr(data.subprocess, "run",
+                            lambda cmd, **k: data.subprocess.CompletedProcess(cmd, 0, "", ""))
         with pytest.raises(data.MissingDataError, match="then run course-fetch-data"):
             data.fetch_movielens(progress=False, force=True)
         assert not bad.exists()
+    finally:
+        data.load_table.cache_clear()
+
+
+def test_quiet_fetch_says_once_which_source_it_used(tmp_path, monkeypatch, capsys):
+    """``./run`` fetches with --quiet: the first fetch still names its source (and why an earlier
+    source failed), in a line or two; later runs, with the data present, print nothing."""
+    wheel = data.data_dir() / "downloads" / data.RECBOLE_WHEEL
+    if not wheel.exists():
+        pytest.skip("the recbole wheel is fetched by ./run setup")
+    (tmp_path / "downloads").mkdir()
+    shutil.copy(wheel, tmp_path / "downloads")
+    monkeypatch.setenv("INSIDE_THE_FEED_DATA", str(tmp_path))
+
+    def offline(progress):
+        raise ConnectionError("no route to GroupLens")
+
+    monkeypatch.setattr(data, "_fetch_grouplens", offline)
+    data.load_table.cache_clear()
+    try:
+        assert data.main(["fetch", "--quiet"]) == 0
+        out, err = capsys.readouterr()
+        assert out.strip().endswith("(from PyPI wheel recbole==1.2.1)")
+        assert err.strip() == ("MovieLens 100K: could not fetch GroupLens ml-100k.zip "
+                               "(ConnectionError); trying the next source")
+        assert data.main(["fetch", "--quiet"]) == 0
+        assert capsys.readouterr() == ("", "")
     finally:
         data.load_table.cache_clear()

@@ -62,3 +62,29 @@ def _mean_over_all(a, b):
 def test_wrong_answers_get_a_helpful_message(name, value, message):
     state, text = status(name, value)
     assert state == "wrong" and message in text
+
+
+def in_place_sgd_step(r, mu, b_u, b_i, p_u, q_i, lr, reg):
+    """Right values, but it overwrites the caller's vectors (the exercise forbids it)."""
+    new = sgd_step(r, mu, b_u, b_i, p_u, q_i, lr, reg)
+    p_u[:], q_i[:] = new[2], new[3]
+    return new[0], new[1], p_u, q_i
+
+
+def als_with_inverse(Q, r, reg):
+    return np.linalg.inv(Q.T @ Q + reg * np.eye(Q.shape[1])) @ Q.T @ r
+
+
+def als_with_renamed_inverse(Q, r, reg):
+    from numpy.linalg import inv as invert  # the call is found in the source
+    return invert(Q.T @ Q + reg * np.eye(Q.shape[1])) @ (Q.T @ r)
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("sgd_step", in_place_sgd_step, "in place"),
+    ("als_user_factors", als_with_inverse, "np.linalg.solve"),
+    ("als_user_factors", als_with_renamed_inverse, "np.linalg.solve"),
+])
+def test_what_the_exercise_forbids_is_wrong(name, value, message):
+    state, text = status(name, value)
+    assert state == "wrong" and message in text

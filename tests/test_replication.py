@@ -90,6 +90,21 @@ def test_scorecards_agree_with_the_runs_own_summary():
     assert cards[want.index].to_numpy() == pytest.approx(want.to_numpy(), nan_ok=True)
 
 
+def test_tables_with_intervals_and_differences(tidy):
+    cards = replication.scorecards(tidy)
+    table = replication.interval_table(cards, ["homogenization", "satisfaction"])
+    assert list(table.index) == ["random", "chronological", "popularity"]
+    rows = cards[(cards["feed"] == "popularity") & (cards["metric"] == "homogenization")]
+    low, high = replication.interval(rows["value"])
+    assert table.loc["popularity", "homogenization"] == (
+        f"{rows['value'].mean():.3f} [{low:.3f}, {high:.3f}]")
+    diff = replication.difference_table(cards, "random", ["homogenization"])
+    assert list(diff.index) == ["chronological - random", "popularity - random"]
+    assert diff.loc["popularity - random", "homogenization"].endswith("seeds > 0)")
+    with pytest.raises(ValueError, match="one value per seed"):
+        replication.share_above(tidy, "popularity", "random", "homogenization")
+
+
 def test_paired_difference_and_holds_in_every_seed(tidy):
     cards = replication.scorecards(tidy)
     diff = replication.paired_difference(cards, "popularity", "random")
@@ -124,9 +139,16 @@ def test_plots_draw_one_line_per_feed_with_bands(tidy):
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots()
-    replication.lineplot(tidy, "click_rate", ax=ax)
+    replication.lineplot(tidy, "click_rate", ax=ax, hue_order=["random", "chronological",
+                                                               "popularity"])
     assert len(ax.get_lines()) >= 3
     assert len(ax.collections) == 3                  # one confidence band per feed
+    # the band is the t interval of summarize(): check the random feed's at step 3
+    band = ax.collections[0].get_paths()[0].vertices
+    at_step = band[np.isclose(band[:, 0], 3.0), 1]
+    rows = tidy[(tidy["metric"] == "click_rate") & (tidy["feed"] == "random")
+                & (tidy["step"] == 3)]
+    assert (at_step.min(), at_step.max()) == pytest.approx(replication.interval(rows["value"]))
     ax.clear()
     replication.pointplot(replication.scorecards(tidy), "homogenization", ax=ax)
     assert ax.get_xticklabels()

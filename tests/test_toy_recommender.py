@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from course import data
+from course import data, metrics
 from course.popularity import Popularity
 from course.toy_recommender import (
     ALGORITHMS,
@@ -80,20 +80,70 @@ def test_rating_films_yourself(toy):
     assert toy.movies.loc[item, "title"] not in set(table["title"])
 
 
-def _handlers(widget):
-    return [h for hs in widget._trait_notifiers.get("value", {}).values() for h in hs
-            if getattr(h, "__name__", "") in ("refresh", "new_algorithm")]
+def test_overall_metrics_equal_the_course_evaluation(toy):
+    """The cached, re-ranked score matrices give what metrics.evaluate_ranking gives."""
+    for algorithm, penalty in [("EASE", 0.0), ("Popularity", 1.5)]:
+        got = toy.overall(algorithm, popularity_penalty=penalty)
+        model = PopularityPenalty(toy.model(algorithm), penalty)
+        want = metrics.evaluate_ranking(model, toy.test, k=10)
+        assert got["all users: NDCG@10"] == pytest.approx(want["ndcg@10"], abs=1e-12)
+        assert got["all users: catalogue coverage"] == pytest.approx(want["coverage"])
 
 
-def test_widget_renders_without_waiting_in_a_batch_run(toy, monkeypatch):
+def test_widget_renders_its_first_view_in_a_batch_run(toy, monkeypatch):
     monkeypatch.setenv("COURSE_BATCH_RUN", "1")
-    toy._models.clear()
     box = toy.widget(user=1, algorithm="Popularity")
-    controls, _ = box.children
-    assert any(key[0] == "Popularity" for key in toy._models)      # first view computed
-    algorithm = controls.children[2]
-    assert algorithm.description == "algorithm" and not _handlers(algorithm)
-    monkeypatch.delenv("COURSE_BATCH_RUN")
+    assert "course-toy-recommender" in box._dom_classes
+    assert toy._ui["table"].value.count("row_heading") == 10   # the top 10
+    assert "all users: NDCG@10" in toy._ui["metrics"].value
+    toy._ui["controls"]["popularity_penalty"].value = 2.0       # batch: updates at once
+    assert toy._ui["metrics"].value.count("<tr") == 8
+
+
+def test_widget_updates_in_the_background_latest_setting_first(toy, monkeypatch):
+    monkeypatch.delenv("COURSE_BATCH_RUN", raising=False)
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    live = toy.widget(user=1, algorithm="Popularity").children[0].children[2]
-    assert _handlers(live)                                           # interactive: it listens
+    toy.widget(user=1, algorithm="Popularity")
+    ui = toy._ui
+    assert ui["worker"].wait(60) and ui["busy"].text == ""
+    first = ui["table"].value
+    before = len(toy.timings["list"])
+    for value in (0.5, 1.0, 1.5, 2.0, 2.5):                      # five quick key presses
+        ui["controls"]["popularity_penalty"].value = value
+    assert ui["worker"].wait(60)
+    assert len(toy.timings["list"]) - before <= 2, "a burst of changes is not queued"
+    assert ui["table"].value != first
+    want, _ = toy.top_list(1, "Popularity", popularity_penalty=2.5)
+    assert want["title"].iloc[0] in ui["table"].value           # the last setting won
+    ui["controls"]["user"].value = YOU
+    assert ui["worker"].wait(60) and "rate at least one film" in ui["table"].value
+    next(iter(ui["stars"].values())).value = 5
+    assert ui["worker"].wait(60) and ui["table"].value.count("row_heading") == 10
+
+
+def test_busy_sign_shows_while_working_and_reports_errors(monkeypatch):
+    import threading
+
+    from course.widgets import BusySign, Worker
+
+    gate, started = threading.Event(), threading.Event()
+    sign = BusySign()
+    seen = []
+
+    def slow(request):
+        seen.append(request)
+        started.set()
+        gate.wait(10)
+        if request == "bad":
+            raise RuntimeError("no data")
+
+    worker = Worker(slow, sign, "thinking", batch=False)
+    worker.submit("a")
+    assert sign.text == "thinking..." and 'class="course-busy on"' in sign.widget.value
+    assert started.wait(10)
+    worker.submit("b")
+    worker.submit("bad")
+    gate.set()
+    assert worker.wait(10)
+    assert seen == ["a", "bad"], "only the latest waiting request runs"
+    assert sign.text == "Could not update the view: RuntimeError: no data"

@@ -11,7 +11,7 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from course.checks import exercise
+from course.checks import exercise, written
 
 NB = "00-start-here"
 
@@ -22,7 +22,7 @@ def _ratings() -> pd.DataFrame:
     return load_ratings()
 
 
-@exercise(NB, "n_users", hints=[
+@exercise(NB, "n_users", points=1, hints=[
     "Each row of `ratings` is one rating; the `user` column says who gave it.",
     "A user who rated 50 movies appears in 50 rows: count each user once.",
     "pandas counts distinct values with `Series.nunique()`.",
@@ -45,10 +45,12 @@ def _toy_ratings() -> pd.DataFrame:
                          "rating": [5, 3, 5, 1]})
 
 
-@exercise(NB, "rating_shares", hints=[
+@exercise(NB, "rating_shares", points=2, hints=[
     "`value_counts()` counts how often each star value occurs; you want shares of all ratings.",
-    "`value_counts(normalize=True)` gives shares; make sure every star value 1-5 has a row, "
-    "even one nobody used (`reindex(range(1, 6), fill_value=0)`), sorted by star value.",
+    "`value_counts` has an option that gives shares instead of counts (see its docstring: "
+    "`ratings['rating'].value_counts?`).",
+    "A star value nobody used has no row yet: `Series.reindex` can add the values 1 to 5 in "
+    "order, filling the missing ones with 0.",
 ])
 def _check_rating_shares(rating_shares):
     if not callable(rating_shares):
@@ -78,10 +80,11 @@ def _toy_sessions() -> pd.DataFrame:
                                                  "2020-06-02"])})
 
 
-@exercise(NB, "active_days", hints=[
+@exercise(NB, "active_days", points=2, hints=[
     "Group the sessions by user (`groupby('user_id')`) and look at the `date` column.",
     "Two sessions on the same day are one active day: count *distinct* dates.",
-    "`sessions.groupby('user_id')['date'].nunique()`",
+    "Group by user, select the date column and count its distinct values in each group: the "
+    "same counting method as in exercise 1, applied per group.",
 ])
 def _check_active_days(active_days):
     if not callable(active_days):
@@ -96,3 +99,6 @@ def _check_active_days(active_days):
     if toy.loc[7] != 2 or toy.loc[9] != 1:
         return "wrong on a small log (user 7: sessions on 1, 1 and 3 June; user 9 on 2 June)"
     return None
+
+
+written(NB, "testable_claim", points=4)

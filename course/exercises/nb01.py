@@ -10,16 +10,17 @@ import numpy as np
 import pandas as pd
 
 from course import engagement, facts
-from course.checks import exercise, not_a_number
+from course.checks import exercise, not_a_number, written
 from course.eventlog import generate_event_log
 
 NB = "01-engagement-metrics"
 
 
-@exercise(NB, "stickiness", hints=[
+@exercise(NB, "stickiness", points=1, hints=[
     "Stickiness compares the users of an average day with the users of the whole month.",
     "It is a share, so it lies between 0 and 1: the smaller count goes on top.",
-    "Divide `facts.DAU_Q2_2020` by `facts.MAU_Q2_2020`.",
+    "Both figures are in `course.facts`, named after the metric and the quarter (type "
+    "`facts.` and press Tab to list them).",
 ])
 def _check_stickiness(value):
     problem = not_a_number(value, "stickiness")
@@ -35,10 +36,10 @@ def _check_stickiness(value):
     return None
 
 
-@exercise(NB, "arpu_q2_2020", hints=[
+@exercise(NB, "arpu_q2_2020", points=2, hints=[
     "ARPU is revenue divided by a number of users; which users does Facebook count?",
     "Facebook divides by the *average* of its monthly active users at the start and at the end "
-    "of the quarter (`facts.MAU_Q1_2020` and `facts.MAU_Q2_2020`).",
+    "of the quarter; both MAU figures are in `course.facts`.",
 ])
 def _check_arpu(value):
     problem = not_a_number(value, "arpu_q2_2020")
@@ -57,7 +58,7 @@ def _check_arpu(value):
     return None
 
 
-@exercise(NB, "minutes_per_user", hints=[
+@exercise(NB, "minutes_per_user", points=2, hints=[
     "Hours a day summed over everyone; convert to minutes first.",
     "Then share the minutes out: divide by the number of users.",
 ])
@@ -77,36 +78,7 @@ def _check_minutes_per_user(minutes_per_user):
     return None
 
 
-def _toy_impressions() -> pd.DataFrame:
-    return pd.DataFrame({"session_id": [1, 1, 1, 2, 2, 3],
-                         "position": [1, 2, 3, 1, 2, 1],
-                         "clicked": [True, False, False, False, True, True]})
-
-
-@exercise(NB, "click_through_rate", hints=[
-    "Group the impressions by `position`; the CTR of a group is clicks over impressions.",
-    "`clicked` is True/False, and the mean of True/False values is the share of True.",
-    "`impressions.groupby('position')['clicked'].mean()`",
-])
-def _check_ctr(click_through_rate):
-    if not callable(click_through_rate):
-        return "click_through_rate should be a function taking an impressions DataFrame"
-    toy = click_through_rate(_toy_impressions())
-    if not isinstance(toy, pd.Series):
-        return f"click_through_rate should return a pandas Series, not {type(toy).__name__}"
-    if sorted(toy.index) != [1, 2, 3]:
-        return "the result should be indexed by position (1, 2, 3, ...), one row per position"
-    toy = toy.sort_index().astype(float)
-    if np.allclose(toy.to_numpy(), [2, 1, 0]):
-        return "these are click counts: divide by the number of impressions at each position"
-    if not np.allclose(toy.to_numpy(), [2 / 3, 1 / 2, 0]):
-        return "wrong on a small table (position 1: 2 clicks in 3 impressions)"
-    log = generate_event_log(n_users=150, n_days=21, seed=5)
-    want = engagement.ctr_by_position(log.impressions)["ctr"]
-    got = click_through_rate(log.impressions).sort_index().astype(float)
-    if not np.allclose(got.reindex(want.index).to_numpy(), want.to_numpy()):
-        return "right on a small table but not on a synthetic log: does it use its argument?"
-    return None
+written(NB, "cut_2018", points=3)
 
 
 def _toy_retention() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -120,7 +92,7 @@ def _toy_retention() -> tuple[pd.DataFrame, pd.DataFrame]:
     return sessions, users
 
 
-@exercise(NB, "day_n_retention", hints=[
+@exercise(NB, "day_n_retention", points=3, hints=[
     "For each user, day n is their `signup_date` plus n days.",
     "Only users whose day n is on or before the last date in `sessions` can be counted: for "
     "the others the log does not know yet.",
@@ -149,3 +121,39 @@ def _check_retention(day_n_retention):
         if not np.isclose(day_n_retention(log.sessions, new, n), want[n]):
             return f"right on a small log, but not day-{n} retention on a synthetic log"
     return None
+
+
+def _toy_impressions() -> pd.DataFrame:
+    return pd.DataFrame({"session_id": [1, 1, 1, 2, 2, 3],
+                         "position": [1, 2, 3, 1, 2, 1],
+                         "clicked": [True, False, False, False, True, True]})
+
+
+@exercise(NB, "click_through_rate", points=3, hints=[
+    "Group the impressions by `position`; the CTR of a group is clicks over impressions.",
+    "`clicked` is True/False, and the mean of True/False values is the share of True.",
+    "The result has one value per position, indexed by position: a grouped mean has exactly "
+    "that shape.",
+])
+def _check_ctr(click_through_rate):
+    if not callable(click_through_rate):
+        return "click_through_rate should be a function taking an impressions DataFrame"
+    toy = click_through_rate(_toy_impressions())
+    if not isinstance(toy, pd.Series):
+        return f"click_through_rate should return a pandas Series, not {type(toy).__name__}"
+    if sorted(toy.index) != [1, 2, 3]:
+        return "the result should be indexed by position (1, 2, 3, ...), one row per position"
+    toy = toy.sort_index().astype(float)
+    if np.allclose(toy.to_numpy(), [2, 1, 0]):
+        return "these are click counts: divide by the number of impressions at each position"
+    if not np.allclose(toy.to_numpy(), [2 / 3, 1 / 2, 0]):
+        return "wrong on a small table (position 1: 2 clicks in 3 impressions)"
+    log = generate_event_log(n_users=150, n_days=21, seed=5)
+    want = engagement.ctr_by_position(log.impressions)["ctr"]
+    got = click_through_rate(log.impressions).sort_index().astype(float)
+    if not np.allclose(got.reindex(want.index).to_numpy(), want.to_numpy()):
+        return "right on a small table but not on a synthetic log: does it use its argument?"
+    return None
+
+
+written(NB, "goodhart", points=3)

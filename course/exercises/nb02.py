@@ -13,17 +13,18 @@ import numpy as np
 import pandas as pd
 
 from course import data, metrics
-from course.checks import exercise, not_a_number
+from course.checks import exercise, not_a_number, written
 from course.popularity import damped_mean
 from course.recommender import interaction_matrix
 
 NB = "02-recommendation-basics"
 
 
-@exercise(NB, "sparsity", hints=[
+@exercise(NB, "sparsity", points=1, hints=[
     "The matrix has one cell per (user, item) pair: how many cells is that?",
     "Each rating fills one cell; sparsity is the share of cells that are empty.",
-    "1 - number of ratings / (number of users x number of items)",
+    "Count the users and the items with `nunique()`; their product is the number of cells. "
+    "Compare it with the number of ratings.",
 ])
 def _check_sparsity(value):
     problem = not_a_number(value, "sparsity")
@@ -39,15 +40,19 @@ def _check_sparsity(value):
     return None
 
 
+written(NB, "leakage", points=3)
+
+
 def _toy_ratings() -> pd.DataFrame:
     return pd.DataFrame({"user": [1, 2, 3, 1, 4, 2], "item": [10, 10, 10, 20, 30, 30],
                          "rating": [4, 5, 3, 5, 1, 2]})
 
 
-@exercise(NB, "damped_mean_scores", hints=[
+@exercise(NB, "damped_mean_scores", points=2, hints=[
     "Group the ratings by item: you need each item's sum of ratings and number of ratings.",
     "The global mean is the mean of *all* ratings, not the mean of the item means.",
-    "(sum + damping * global_mean) / (count + damping), as a Series indexed by item",
+    "`groupby('item')['rating'].agg(['sum', 'count'])` gives both numbers per item; put them "
+    "into the formula of the text and return a Series indexed by item.",
 ])
 def _check_damped_mean(damped_mean_scores):
     if not callable(damped_mean_scores):
@@ -74,9 +79,9 @@ def _check_damped_mean(damped_mean_scores):
     return None
 
 
-@exercise(NB, "cosine", hints=[
+@exercise(NB, "cosine", points=2, hints=[
     "Cosine similarity is the dot product divided by the product of the two lengths.",
-    "np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b))",
+    "numpy has `np.dot` for the dot product and `np.linalg.norm` for the length of a vector.",
     "A vector of zeros has no direction: return 0.0 when either length is 0.",
 ])
 def _check_cosine(cosine):
@@ -113,7 +118,7 @@ def _ranking_cases():
     return cases
 
 
-@exercise(NB, "precision_at_k", hints=[
+@exercise(NB, "precision_at_k", points=1, hints=[
     "Look only at the first k recommended items.",
     "Count how many of them are in `relevant`, then divide by k.",
 ])
@@ -135,11 +140,11 @@ def _check_precision(precision_at_k):
     return None
 
 
-@exercise(NB, "ndcg_at_k", hints=[
+@exercise(NB, "ndcg_at_k", points=3, hints=[
     "DCG adds 1 / log2(rank + 1) for every relevant item among the first k (rank 1 is the top).",
     "The ideal DCG puts all relevant items first: how many of them fit in k places?",
-    "ndcg = dcg / ideal_dcg, with ideal_dcg = sum of 1 / log2(r + 1) for r = 1 .. "
-    "min(k, len(relevant)); return 0.0 when nothing is relevant",
+    "Normalise by the DCG of the best possible list (its hits all at the top, as many as fit); "
+    "when nothing is relevant there is nothing to find: return 0.0.",
 ])
 def _check_ndcg(ndcg_at_k):
     if not callable(ndcg_at_k):
@@ -163,3 +168,6 @@ def _check_ndcg(ndcg_at_k):
     if ndcg_at_k([1, 2], set(), 2) != 0:
         return "with no relevant items, return 0.0"
     return None
+
+
+written(NB, "popularity_bias", points=3)

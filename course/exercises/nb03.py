@@ -11,7 +11,7 @@ import numbers
 import numpy as np
 import scipy.sparse as sp
 
-from course.checks import exercise
+from course.checks import exercise, written
 from course.knn import similarity
 from course.mf import ridge_solve
 
@@ -31,12 +31,12 @@ def _rating_vectors(seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a.astype(float), b.astype(float)
 
 
-@exercise(NB, "centred_cosine", hints=[
+@exercise(NB, "centred_cosine", points=2, hints=[
     "First centre each user on the mean of *their own* ratings, computed over rated films only "
     "(the zeros are not ratings).",
     "Only rated entries are centred; unrated entries stay 0. Then take the cosine.",
-    "a_c = np.where(a > 0, a - a[a > 0].mean(), 0.0); same for b; then "
-    "a_c @ b_c / (norm(a_c) * norm(b_c)), or 0.0 if a norm is 0",
+    "`np.where(a > 0, ..., 0.0)` centres the rated entries and keeps the others at 0. Then "
+    "reuse the cosine of notebook 02; a user whose centred vector is all zeros gets 0.0.",
 ])
 def _check_centred_cosine(centred_cosine):
     if not callable(centred_cosine):
@@ -70,7 +70,7 @@ def _sgd_reference(r, mu, b_u, b_i, p_u, q_i, lr, reg):
             p_u + lr * (e * q_i - reg * p_u), q_i + lr * (e * p_u - reg * q_i))
 
 
-@exercise(NB, "sgd_step", hints=[
+@exercise(NB, "sgd_step", points=3, hints=[
     "Start with the error of the current prediction: e = r - (mu + b_u + b_i + p_u . q_i).",
     "Each parameter moves by lr times (its gradient term minus reg times itself).",
     "Update p_u with the *old* q_i and q_i with the *old* p_u: compute both new values before "
@@ -85,6 +85,10 @@ def _check_sgd_step(sgd_step):
                 rng.normal(0, 0.3, 4), rng.normal(0, 0.3, 4), 0.05, 0.1)
         p_before, q_before = args[4].copy(), args[5].copy()
         got = sgd_step(*args)
+        for name, now, before in (("p_u", args[4], p_before), ("q_i", args[5], q_before)):
+            if not np.array_equal(now, before):
+                return (f"sgd_step changed its argument {name} in place (with += or [:] =); "
+                        "the exercise asks for new arrays, e.g. new_p = p_u + ...")
         if not isinstance(got, tuple) or len(got) != 4:
             return "return a tuple (b_u, b_i, p_u, q_i) of the updated values"
         want = _sgd_reference(args[0], args[1], args[2], args[3], p_before, q_before,
@@ -101,13 +105,47 @@ def _check_sgd_step(sgd_step):
     return None
 
 
-@exercise(NB, "als_user_factors", hints=[
+def inverts_a_matrix(function) -> bool:
+    """True when ``function`` inverts a matrix: it calls ``np.linalg.inv`` or ``pinv`` when run
+    on a small case, or its source mentions ``inv(`` (an inverse imported under another name)."""
+    import inspect
+    import re
+    from unittest import mock
+
+    try:
+        source = inspect.getsource(function)
+    except (OSError, TypeError):
+        source = ""
+    if re.search(r"\b(p?inv|inverse)\s*\(", source):
+        return True
+    calls = []
+
+    def spy(real):
+        def wrapper(*args, **kwargs):
+            calls.append(real.__name__)
+            return real(*args, **kwargs)
+        return wrapper
+
+    with (mock.patch.object(np.linalg, "inv", spy(np.linalg.inv)),
+          mock.patch.object(np.linalg, "pinv", spy(np.linalg.pinv))):
+        try:
+            function(np.eye(3)[:, :2] + 0.1, np.ones(3), 0.5)
+        except Exception:  # noqa: BLE001 - a wrong answer is reported by the main check
+            pass
+    return bool(calls)
+
+
+@exercise(NB, "als_user_factors", points=3, hints=[
     "This is ridge regression: the film factors are the features, the ratings the targets.",
-    "Solve (Q^T Q + reg I) p = Q^T r for p (np.linalg.solve; I is the k x k identity).",
+    "Write the normal equations of ridge regression (the penalty goes on the diagonal: "
+    "`np.eye(k)`), then solve them with `np.linalg.solve`, not with a matrix inverse.",
 ])
 def _check_als_user(als_user_factors):
     if not callable(als_user_factors):
         return "als_user_factors should be a function of (Q, r, reg)"
+    if inverts_a_matrix(als_user_factors):
+        return ("solve the system with np.linalg.solve, as the exercise asks: inverting the "
+                "matrix first is slower and less accurate")
     rng = np.random.default_rng(5)
     for n, k, reg in [(6, 2, 0.5), (15, 4, 2.0), (3, 3, 0.1)]:
         Q = rng.normal(size=(n, k))
@@ -123,3 +161,7 @@ def _check_als_user(als_user_factors):
                 return "that is least squares without the penalty: add reg on the diagonal"
             return "not the ridge solution: check (Q^T Q + reg I) p = Q^T r"
     return None
+
+
+written(NB, "rating_vs_ranking", points=3)
+written(NB, "implicit_signal", points=2)

@@ -10,16 +10,17 @@ from __future__ import annotations
 import numpy as np
 
 from course import engagement, user_model
-from course.checks import exercise, not_a_function
+from course.checks import exercise, not_a_function, written
 
 NB = "04-optimizing-for-engagement"
 
 
-@exercise(NB, "expected_clicks", hints=[
+@exercise(NB, "expected_clicks", points=2, hints=[
     "A user clicks position p only if they look at it (probability examination[p]) and then "
     "decide to click (probability click[u, p]).",
     "Multiply the two, then add up over the positions of each user's feed (axis=1).",
-    "(click_in_order * examination).sum(axis=1)",
+    "numpy broadcasts a (positions,) vector across every row of a (users x positions) array, "
+    "so no loop is needed; then sum along the positions axis.",
 ])
 def _check_expected_clicks(expected_clicks):
     problem = not_a_function(expected_clicks, "expected_clicks")
@@ -42,7 +43,7 @@ def _check_expected_clicks(expected_clicks):
     return None
 
 
-@exercise(NB, "position_bias", hints=[
+@exercise(NB, "position_bias", points=2, hints=[
     "In a randomised feed every position gets equally good items on average, so differences "
     "in click-through rate between positions come from attention alone.",
     "Compute the CTR at each position (clicks / impressions; `engagement.ctr_by_position` does "
@@ -67,12 +68,13 @@ def _check_position_bias(position_bias):
     return None
 
 
-@exercise(NB, "pareto_mask", hints=[
+@exercise(NB, "pareto_mask", points=2, hints=[
     "Point j dominates point i if it is at least as good on both objectives and strictly "
     "better on at least one.",
     "Compare every pair of points: with arrays e and s, e[None, :] >= e[:, None] is a matrix "
     "whose row i says which points are at least as engaging as point i.",
-    "Point i is on the frontier when no j dominates it: ~np.any(dominates, axis=1).",
+    "Combine the comparisons into one boolean 'j dominates i' matrix; point i is on the "
+    "frontier when its row has no True in it.",
 ])
 def _check_pareto_mask(pareto_mask):
     problem = not_a_function(pareto_mask, "pareto_mask")
@@ -98,3 +100,7 @@ def _check_pareto_mask(pareto_mask):
                 return "identical points do not dominate each other: both are on the frontier"
             return "not the Pareto frontier on a small case; check the dominance rule"
     return None
+
+
+written(NB, "goodhart", points=3)
+written(NB, "experiment", points=3)

@@ -12,7 +12,7 @@ import numbers
 import numpy as np
 
 from course import interventions
-from course.checks import exercise, not_a_function
+from course.checks import exercise, not_a_function, written
 
 NB = "06-breaking-the-bubble"
 
@@ -45,11 +45,12 @@ def _random_mmr_case(seed: int):
     return relevance, similarity
 
 
-@exercise(NB, "mmr", hints=[
+@exercise(NB, "mmr", points=3, hints=[
     "Start the list with the single most relevant item (np.argmax).",
     "For every item not yet chosen, its redundancy is its *highest* similarity to the items "
-    "already in the list: similarity[:, chosen].max(axis=1).",
-    "Score = lam * relevance - (1 - lam) * redundancy; give chosen items -np.inf so they are "
+    "already in the list: a maximum over the columns of the chosen items.",
+    "Score every candidate with the MMR formula of the text (relevance weighted by lam, "
+    "redundancy by 1 - lam); give chosen items -np.inf so they are "
     "never picked twice; append the argmax; repeat until the list has k items.",
 ])
 def _check_mmr(mmr):
@@ -77,8 +78,9 @@ def _check_mmr(mmr):
     return None
 
 
-@exercise(NB, "miscalibration", hints=[
-    "First smooth the list's distribution: q_smooth = (1 - alpha) * q + alpha * p.",
+@exercise(NB, "miscalibration", points=2, hints=[
+    "First smooth the list's distribution towards the user's, as in the text: weight alpha "
+    "on p and 1 - alpha on q.",
     "Then KL = sum over genres of p * log(p / q_smooth).",
     "Genres with p = 0 contribute 0 (0 log 0 = 0): sum only where p > 0, or use np.where.",
 ])
@@ -119,7 +121,7 @@ def _random_calibration_case(seed: int):
     return relevance, item_dist, p
 
 
-@exercise(NB, "calibrate", hints=[
+@exercise(NB, "calibrate", points=3, hints=[
     "Build the list one item at a time, like MMR: at each step try every item not yet chosen.",
     "For a candidate i, q is the mean of item_dist over the chosen items plus i; its value is "
     "(1 - lam) * relevance[i] - lam * interventions.kl_miscalibration(p, q, alpha).",
@@ -149,7 +151,10 @@ def _check_calibrate(calibrate):
     return None
 
 
-@exercise(NB, "cross_cutting_share", hints=[
+written(NB, "calibration_vs_diversity", points=3)
+
+
+@exercise(NB, "cross_cutting_share", points=2, hints=[
     "np.sign gives -1, 0 or +1: the side of an item's slant or of a user's ideology.",
     "item_slant[lists] has the shape of lists; multiply it by the users' signs as a column "
     "(user_ideology[:, None]).",
@@ -174,3 +179,6 @@ def _check_cross_cutting_share(cross_cutting_share):
             return ("not the cross-cutting share on a small case: items or users exactly at 0 "
                     "are on neither side, and each user's ideology applies to their own row")
     return None
+
+
+written(NB, "defend_setting", points=5)

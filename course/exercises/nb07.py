@@ -10,15 +10,16 @@ from __future__ import annotations
 import numpy as np
 
 from course import cascade
-from course.checks import exercise, not_a_function
+from course.checks import exercise, not_a_function, written
 
 NB = "07-misinformation"
 
 
-@exercise(NB, "see_probability", hints=[
+@exercise(NB, "see_probability", points=2, hints=[
     "Each sharing friend's post is shown independently with probability v; the user misses "
     "it only if every one of the c posts is hidden.",
-    "P(miss all c) = (1 - v) ** c, so P(see) = 1 - (1 - v) ** c.",
+    "One share stays hidden with probability 1 - v; all c of them stay hidden with that "
+    "probability multiplied by itself c times. Seeing the post is the opposite event.",
     "visibility has one entry per item (row): use visibility[:, None] to broadcast it over "
     "the users (columns).",
 ])
@@ -43,7 +44,7 @@ def _check_see_probability(see_probability):
     return None
 
 
-@exercise(NB, "exposure_share", hints=[
+@exercise(NB, "exposure_share", points=1, hints=[
     "Each item's reach counts its exposures; add up the reach of the false items.",
     "Divide by the total reach of all items.",
 ])
@@ -69,10 +70,10 @@ def _check_exposure_share(exposure_share):
     return None
 
 
-@exercise(NB, "fact_check_queue", hints=[
+@exercise(NB, "fact_check_queue", points=2, hints=[
     "Only eligible items can be checked: start from np.flatnonzero(eligible).",
     "Order those candidates by reach, largest first; for equal reach, lower index first "
-    "(np.lexsort((candidates, -reach[candidates])) does both).",
+    "(`np.lexsort` sorts by several keys at once; its *last* key is the primary one).",
     "Return at most `capacity` of them (and an empty array when there is nothing to check).",
 ])
 def _check_fact_check_queue(fact_check_queue):
@@ -98,3 +99,7 @@ def _check_fact_check_queue(fact_check_queue):
                 return "the right items, in the wrong order: largest reach first, ties by index"
             return "not the items with the largest reach among the eligible ones"
     return None
+
+
+written(NB, "policy", points=3)
+written(NB, "experiment", points=3)

@@ -13,7 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from course import capstone, cascade
-from course.checks import exercise, not_a_function, not_a_number
+from course.checks import exercise, not_a_function, not_a_number, written
 
 NB = "08-capstone"
 
@@ -32,12 +32,13 @@ def _reach_cases() -> list[tuple[object, np.ndarray]]:
             (dense, np.zeros(30, dtype=bool))]
 
 
-@exercise(NB, "misinfo_reach", hints=[
+@exercise(NB, "misinfo_reach", points=2, hints=[
     "Look only at the columns of the false items: `consumed[:, item_false]`.",
     "For each false item, what share of all users (rows) consumed it? Then average those "
     "shares over the false items.",
-    "`(consumed[:, item_false] > 0).sum(axis=0)` counts the users per false item; divide by "
-    "the number of users, then take the mean. Return 0.0 when there are no false items.",
+    "Count, for each false item, the users (rows) with a positive entry; turn the counts into "
+    "shares of all users and average them. With no false items there is nothing to reach: "
+    "return 0.0.",
 ])
 def _check_reach(func):
     problem = not_a_function(func, "misinfo_reach")
@@ -69,7 +70,7 @@ def _check_reach(func):
     return None
 
 
-@exercise(NB, "my_policy", hints=[
+@exercise(NB, "my_policy", points=6, hints=[
     "Start from the plain engagement ranking `simulation.top_k(scores, view, k)` and change "
     "the scores before ranking; keep -inf wherever the score is -inf.",
     "Which estimate in the view tells the platform that a story disappoints the people who "
@@ -111,11 +112,11 @@ def judge(relative) -> str | None:
     return None
 
 
-@exercise(NB, "reach_cut", hints=[
+@exercise(NB, "reach_cut", points=2, hints=[
     "Run `cascade.spread(graph, items, policy=..., seed=seed)` twice: with the policy and with "
     "'none'.",
     "`.summary()['false_reach']` is the mean reach of the false items.",
-    "Return 1 - (false reach with the policy) / (false reach with 'none').",
+    "The cut is the share of the false reach without intervention that the policy removes.",
 ])
 def _check_reach_cut(func):
     problem = not_a_function(func, "reach_cut")
@@ -137,3 +138,6 @@ def _check_reach_cut(func):
             return (f"for policy={policy!r} the cut is not right: compare the false reach "
                     "with the policy to the false reach with 'none', same seed")
     return None
+
+
+written(NB, "reflection", points=5)

@@ -28,6 +28,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+from harness import student_assignments
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 CHROMIUM = Path(os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium"))
@@ -36,11 +38,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-dev-shm-usage"]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
 START_TIMEOUT = 90.0
-LAB_SETTINGS = {
+LAB_SETTINGS = {   # the test's own: start a kernel without asking (the course's are in etc/)
     "@jupyterlab/notebook-extension/tracker": {"autoStartDefaultKernel": True},
-    "@jupyterlab/apputils-extension/notification": {"fetchNews": "false",
-                                                    "checkForUpdates": False},
 }
+#: ``./run lab``'s JupyterLab settings (no news prompt): the tests use the same.
+LAB_ENV = {"JUPYTER_CONFIG_PATH": str(ROOT / "etc" / "jupyter")}
+#: A laptop screen, where everything must fit.
+LAPTOP = {"width": 1366, "height": 768}
 # How the app is served (``./run voila`` must match): the course's Voila template (Voila's lab
 # template without the two stylesheets it fetches from a CDN) lives in apps/share/jupyter, which
 # JUPYTER_PATH adds to Jupyter's data directories; apps/etc/jupyter/voila.json (found through
@@ -158,12 +162,15 @@ def toy_voila_server(server_home: Path) -> Iterator[Server]:
 
 @pytest.fixture(scope="session")
 def lab_server(server_home: Path) -> Iterator[Server]:
-    """JupyterLab with a copy of the playground app notebook, on a free loopback port."""
+    """JupyterLab as ``./run lab`` starts it, on a copy of the student notebooks (and of the
+    apps), on a free loopback port."""
     port = free_port()
     token = secrets.token_hex(16)
     notebooks = server_home / "notebooks"
     shutil.copy(ROOT / "apps" / "playground.ipynb", notebooks / "playground.ipynb")
-    # Start the notebook's kernel without asking, and never offer to fetch news.
+    shutil.copy(ROOT / "apps" / "toy-recommender.ipynb", notebooks / "toy-recommender.ipynb")
+    for name in student_assignments():
+        shutil.copytree(ROOT / "notebooks" / name, notebooks / name, dirs_exist_ok=True)
     for plugin, settings in LAB_SETTINGS.items():
         path = server_home / "lab-settings" / f"{plugin}.jupyterlab-settings"
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -174,9 +181,9 @@ def lab_server(server_home: Path) -> Iterator[Server]:
             f"--ServerApp.root_dir={notebooks}",
             f"--LabApp.user_settings_dir={server_home / 'lab-settings'}",
             f"--LabApp.workspaces_dir={server_home / 'lab-workspaces'}",
-            "--LabApp.news_url=", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.expose_app_in_browser=True"]
-    server = start_server("jupyterlab", argv, port, server_home, "/api/status", token)
+    server = start_server("jupyterlab", argv, port, server_home, "/api/status", token,
+                          env=LAB_ENV)
     yield server
     server.stop()
 
@@ -213,10 +220,16 @@ class Watched:
 
 
 @pytest.fixture
-def watched_page(browser) -> Iterator[Watched]:
-    """A fresh page (1280 x 1400) that records JavaScript errors and blocks, and records, any
-    request to a host other than loopback."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1400})
+def viewport() -> dict[str, int]:
+    """The page size of ``watched_page`` (a test module may override this fixture)."""
+    return LAPTOP
+
+
+@pytest.fixture
+def watched_page(browser, viewport) -> Iterator[Watched]:
+    """A fresh page (a laptop's 1366 x 768 unless ``viewport`` says otherwise) that records
+    JavaScript errors and blocks, and records, any request to a host other than loopback."""
+    context = browser.new_context(viewport=viewport)
     page = context.new_page()
     watched = Watched(page)
     page.on("console", lambda msg: watched.console_errors.append(msg.text)
