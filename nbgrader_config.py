@@ -12,7 +12,9 @@ from course.grading import autograde_preprocessors
 c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
 
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
-c.CourseDirectory.course_id = "inside-the-feed"
+# The hub sets COURSE_ID for every server, so the instructor's clone and the students agree on
+# the exchange folder whatever the course is called (deploy/README.md).
+c.CourseDirectory.course_id = os.environ.get("COURSE_ID", "inside-the-feed")
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
 
@@ -37,3 +39,9 @@ c.GenerateFeedback.preprocessors = [
     "course.grading.HideHiddenTests",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
 ]
+
+# Late submissions: nbgrader computes how late each submission is (due dates per assignment,
+# extensions per student); course.instructor.late.LatePolicy turns that into a penalty
+# (15 minutes' grace, 10% of the score per started day, zero after 7 days; change them with
+# c.LatePolicy.percent_per_day etc.). See docs/instructor-guide.md, "Deadlines".
+c.AssignLatePenalties.plugin_class = "course.instructor.late.LatePolicy"
