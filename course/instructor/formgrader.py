@@ -105,7 +105,13 @@ def install(webapp) -> bool:
         return False
     if str(TEMPLATES) not in exporter.extra_template_basedirs:
         exporter.extra_template_basedirs = [str(TEMPLATES), *exporter.extra_template_basedirs]
+    # our template extends nbgrader's as 'formgrade/index.html.j2', relative to nbgrader's folder
+    from nbgrader.server_extensions.formgrader.handlers import template_path
+
+    if template_path not in exporter.extra_template_paths:
+        exporter.extra_template_paths = [*exporter.extra_template_paths, template_path]
     exporter.template_name = TEMPLATE_NAME
+    exporter.template_paths = exporter._template_paths()  # computed once at start otherwise
     exporter.register_preprocessor(RubricPreprocessor(formgrader=formgrader),
                                    enabled=True)
     return True
