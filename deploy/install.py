@@ -90,8 +90,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--prefix", type=Path, default=Path("/opt/inside-the-feed"))
     p.add_argument("--source", type=Path, default=SOURCE,
                    help="your private checkout of the course (default: this one)")
-    p.add_argument("--python", default=sys.executable,
-                   help="the Python 3.11+ to make the virtualenv with (default: this one)")
+    p.add_argument("--python", default="/usr/bin/python3" if Path("/usr/bin/python3").exists()
+                   else sys.executable,
+                   help="the Python 3.11+ to make the virtualenv with, one every user can run "
+                        "(default: Debian's /usr/bin/python3)")
     p.add_argument("--tree-only", action="store_true", help="only build the student-only tree")
     args = p.parse_args(argv)
     if os.geteuid() != 0:
