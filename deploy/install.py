@@ -48,7 +48,8 @@ def say(msg: str) -> None:
 
 def run(*cmd: str) -> None:
     say("+ " + " ".join(cmd))
-    subprocess.run(cmd, check=True)
+    # never from inside the checkout: `python -m course...` would import the checkout's copy
+    subprocess.run(cmd, check=True, cwd="/")
 
 
 def build_tree(source: Path, app: Path) -> Path:
