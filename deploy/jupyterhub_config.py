@@ -56,7 +56,8 @@ c.JupyterHub.bind_url = (f"http://{setting('HUB_IP', COURSE.get('ip', '127.0.0.1
                          f"{setting('HUB_PORT', PORTS['hub'])}")
 c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.hub_port = int(setting("HUB_API_PORT", PORTS["hub_api"]))
-c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{setting('PROXY_API_PORT', PORTS['proxy_api'])}"
+proxy_api_port = setting("PROXY_API_PORT", PORTS["proxy_api"])
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{proxy_api_port}"
 state = COURSE["state_dir"]  # owned by root, 0700: the hub's database and cookie secret
 c.JupyterHub.db_url = f"sqlite:///{os.path.join(state, 'jupyterhub.sqlite')}"
 c.JupyterHub.cookie_secret_file = os.path.join(state, "jupyterhub_cookie_secret")
@@ -83,7 +84,7 @@ c.Spawner.http_timeout = 60
 c.Spawner.mem_limit = COURSE.get("mem_limit")
 c.Spawner.cpu_limit = COURSE.get("cpu_limit")
 if c.Spawner.mem_limit or c.Spawner.cpu_limit:
-    from limits import Cgroups, CgroupError  # noqa: E402
+    from limits import CgroupError, Cgroups  # noqa: E402
 
     try:
         Cgroups()  # fail now, with a message, rather than at the first login
