@@ -597,12 +597,14 @@ def term(hub, browser):
     # 5. A validates and submits in the browser
     with timed("student A: validate + submit in the browser"):
         open_assignments(page_a, hub, a)
+        page_a.locator("#fetched_assignments_list a.assignment-notebooks-link").first.click()
         page_a.locator("#fetched_assignments_list button", has_text="Validate").first.click()
         dialog = page_a.locator(".jp-Dialog-content")
         dialog.wait_for(timeout=120_000)
         out["a_validate"] = dialog.inner_text()
         out["screens"]["a-validate"] = shot(page_a, "student-validate")
         page_a.keyboard.press("Escape")
+        dialog.wait_for(state="detached", timeout=10_000)
         page_a.locator("#fetched_assignments_list button", has_text="Submit").first.click()
         page_a.wait_for_selector("#submitted_assignments_list .list_item", timeout=60_000)
         out["screens"]["a-submitted"] = shot(page_a, "student-submitted")
@@ -683,7 +685,10 @@ def term(hub, browser):
                        has_text="Fetch Feedback").first.click()
         page_a.wait_for_selector("#submitted_assignments_list a:has-text('view feedback')",
                                  timeout=60_000)
-        out["screens"]["a-feedback"] = shot(page_a, "student-feedback")
+        out["screens"]["a-feedback-list"] = shot(page_a, "student-feedback-list")
+    stamps = hub.server(a, "GET", f"/api/contents/{hub.course}/{ASSIGNMENT}/feedback").json()
+    page_a.goto(f"{hub.url}/user/{a}/files/{stamps['content'][0]['path']}/{ASSIGNMENT}.html")
+    out["screens"]["a-feedback"] = shot(page_a, "student-feedback")
     feedback = {}
     for student in hub.students:
         if student != a:
