@@ -202,11 +202,13 @@ class UpdatesMixin:
                     files[p.relative_to(src).as_posix()] = p
         return files
 
-    def load_state(self, assignment_id: str | None = None) -> dict[str, str]:
+    def load_state(self, assignment_id: str | None = None) -> dict[str, dict[str, str]]:
+        """relative path -> {"given": digest of the release last copied into the student's
+        file, "seen": digest of the newest release the student received (there or beside)}."""
         path = self.state_path(assignment_id)
         return json.loads(path.read_text()) if path.exists() else {}
 
-    def save_state(self, state: dict[str, str]) -> None:
+    def save_state(self, state: dict[str, dict[str, str]]) -> None:
         path = self.state_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(state, indent=1, sort_keys=True) + "\n")
@@ -229,9 +231,12 @@ class UpdatingExchangeFetchAssignment(UpdatesMixin, ExchangeFetchAssignment):
         for rel, released in sorted(self.released_files(src).items()):
             mine = dest / rel
             had = mine.exists()
-            target, digest = merge_update(released, mine, state.get(rel))
-            if target == mine or (target is None and not had):
-                state[rel] = digest
+            record = state.get(rel, {})
+            target, digest = merge_update(released, mine, record.get("given"))
+            if target == mine:
+                record["given"] = digest  # what is now in the student's file
+            record["seen"] = digest       # the newest release the student has received
+            state[rel] = record
             if target == mine and had:
                 replaced.append(rel)
             elif target is not None and target != mine:
@@ -267,7 +272,8 @@ class UpdatingExchangeList(UpdatesMixin, ExchangeList):
             self.coursedir.course_id = saved
         if not state or not src.is_dir():
             return False
-        return any(state.get(rel) != _digest(p) for rel, p in self.released_files(src).items())
+        return any(state.get(rel, {}).get("seen") != _digest(p)
+                   for rel, p in self.released_files(src).items())
 
     def parse_assignments(self) -> list[dict]:
         assignments = super().parse_assignments()
