@@ -148,7 +148,8 @@ class CheckedExchangeCollect(ExchangeCollect):
         by_student: dict[str, list[dict]] = {}
         for path in glob.glob(pattern):
             record = self._path_to_record(path)
-            if self.coursedir.student_id and record["username"] != self.coursedir.student_id:
+            only = self.coursedir.student_id
+            if only not in ("", "*") and record["username"] != only:
                 continue
             by_student.setdefault(record["username"], []).append(record)
         chosen = {r["username"]: r for r in self.src_records}
