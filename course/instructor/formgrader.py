@@ -122,17 +122,22 @@ def _jupyter_server_extension_points() -> list[dict]:
 
 
 def _load_jupyter_server_extension(serverapp) -> None:
-    """Runs after every extension has loaded (nbgrader's formgrader may load after us)."""
+    """Hook into nbgrader's formgrader once it has loaded (it may load after us)."""
     from tornado.ioloop import IOLoop
 
-    def later() -> None:
+    tries = {"left": 120}  # every 0.5 s for a minute: extensions load while the server starts
+
+    def attempt() -> None:
         if install(serverapp.web_app):
             serverapp.log.info("course.instructor.formgrader: rubrics shown in the formgrader")
+        elif tries["left"] > 0:
+            tries["left"] -= 1
+            IOLoop.current().call_later(0.5, attempt)
         else:
             serverapp.log.warning("course.instructor.formgrader: nbgrader's formgrader is not "
                                   "enabled here, so there is nothing to add rubrics to")
 
     if not install(serverapp.web_app):
-        IOLoop.current().add_callback(later)
+        IOLoop.current().add_callback(attempt)
     else:
         serverapp.log.info("course.instructor.formgrader: rubrics shown in the formgrader")

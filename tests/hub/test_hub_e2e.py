@@ -256,6 +256,7 @@ class Hub:
 
     # -- set-up ----------------------------------------------------------------------------------
     def setup(self) -> None:
+        t0 = time.monotonic()
         done = run(sys.executable, str(DEPLOY / "install.py"), "--tree-only", "--prefix",
                    str(self.prefix), "--source", str(ROOT))
         self.app = self.prefix / "app"
@@ -290,6 +291,7 @@ class Hub:
             self.setup_output += done.stdout + done.stderr
             assert done.returncode == 0, f"{attempt} run:\n{done.stdout}{done.stderr}"
         assert "useradd" not in done.stdout and "groupadd" not in done.stdout
+        TIMINGS["set-up: tree + setup_course.py twice"] = round(time.monotonic() - t0, 1)
         run("useradd", "--create-home", "--key", "HOME_MODE=0700", self.outsider)
         run("chpasswd", input="".join(f"{u}:{self.password}\n" for u in self.users))
         self.add_assignment(V1_NOTE)
