@@ -722,8 +722,17 @@ def test_nbgrader_is_on_path_in_terminals(hub, term):
 def test_scores_late_penalty_and_extension(hub, term):
     a, b, c = hub.students
     assert term["scores"][a] == (pytest.approx(5.0), pytest.approx(5.0))  # 3 auto + 2 by hand
-    assert term["scores"][b][0] == pytest.approx(0.9)  # 1 point, 10% off for one day late
-    assert term["scores"][c][0] == pytest.approx(3.0)  # late, but within the extension
+    assert term["scores"][b][0] == pytest.approx(1.0)  # add wrong
+    assert term["scores"][c][0] == pytest.approx(3.0)  # the written answer not graded yet
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{hub.course_dir / 'gradebook.db'}", hub.course) as gb:
+        late = {s: gb.find_submission(ASSIGNMENT, s) for s in hub.students}
+        assert late[a].total_seconds_late == 0 and late[a].late_submission_penalty == 0
+        assert late[b].total_seconds_late > 0  # after the due date: 10% of 1 point off
+        assert late[b].late_submission_penalty == pytest.approx(0.1)
+        assert late[c].extension.total_seconds() == 3600  # granted by the late plugin
+        assert late[c].total_seconds_late == 0 and late[c].late_submission_penalty == 0
 
 
 def test_exports_for_canvas_and_moodle_have_names_and_emails(hub, term):
