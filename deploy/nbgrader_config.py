@@ -26,6 +26,11 @@ c.Exchange.root = os.environ.get("NBGRADER_EXCHANGE", "/srv/nbgrader/exchange")
 # Students may take several courses: fetched assignments go to ~/<course id>/<assignment>.
 c.Exchange.path_includes_course = True
 
+# A corrected release that arrived beside a student's own notebook (NAME.updated.ipynb) is
+# theirs to copy from, never submitted or graded; nor are checkpoints, caches, feedback.
+c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback",
+                            "*.updated.ipynb"]
+
 EXCHANGE = "course.instructor.exchange"
 c.ExchangeFactory.submit = f"{EXCHANGE}.PrivateExchangeSubmit"
 c.ExchangeFactory.collect = f"{EXCHANGE}.CheckedExchangeCollect"
