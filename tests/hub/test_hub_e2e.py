@@ -612,8 +612,8 @@ def term(hub, browser):
         out["screens"]["a-submitted"] = shot(page_a, "student-submitted")
 
     # 6. a due date after A's submission; B and C submit late; C has an extension
-    due = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
-    time.sleep(1.5)
+    due = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(time.time() + 1))  # after A's
+    time.sleep(2.5)
     tt.ok(f'nbgrader db assignment add {ASSIGNMENT} --duedate="{due}"')
     tt.ok(f"python -m course.instructor.late extend {c} {ASSIGNMENT} --hours 1")
     fetched = hub.server(b, "GET", nb_path).json()["content"]
