@@ -29,6 +29,7 @@ Set passwords with ``passwd`` (the hub logs users in with PAM). ``--dry-run`` pr
 from __future__ import annotations
 
 import argparse
+import contextlib
 import grp
 import io
 import json
@@ -211,6 +212,23 @@ def clone_course(m: Machine, repo: str, instructor: str, course: str) -> None:
     m.run("chmod", "700", str(dest))
 
 
+def roster_in_gradebook(db: Path, rows: list[dict]) -> bool:
+    """True when every roster row is already in nbgrader's gradebook as it is."""
+    import sqlite3
+
+    if not db.exists():
+        return False
+    with contextlib.closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as con:
+        try:
+            have = {r[0]: r[1:] for r in con.execute(
+                "SELECT id, first_name, last_name, email, lms_user_id FROM student")}
+        except sqlite3.Error:
+            return False
+    return all(have.get(r["id"]) == tuple(r.get(k) or None for k in
+                                          ("first_name", "last_name", "email", "lms_user_id"))
+               for r in rows)
+
+
 def import_roster(m: Machine, rows: list[dict], instructor: str, course: str,
                   python: str) -> None:
     """Put the roster into the instructor's gradebook, as the instructor (who owns it)."""
@@ -223,6 +241,9 @@ def import_roster(m: Machine, rows: list[dict], instructor: str, course: str,
     writer.writeheader()
     writer.writerows(rows)
     where = home(instructor) / course if not m.dry_run else Path(f"~{instructor}/{course}")
+    if not m.dry_run and roster_in_gradebook(where / "gradebook.db", rows):
+        print(f"= the roster is already in {where / 'gradebook.db'}")
+        return
     if not m.dry_run and not (where / "nbgrader_config.py").exists():
         print(f"! {where} is not a course directory yet: import the roster later with "
               f"`python -m course.instructor.roster import roster.csv` there", file=sys.stderr)
