@@ -881,10 +881,12 @@ def _solution_lines() -> tuple[set[str], dict[str, int]]:
 def test_no_student_can_read_a_solution_or_hidden_test_anywhere(hub, term):
     """Search every file a student can read on the machine (as that student) for the lines.
 
-    Left out: /proc, /sys, /dev, /run and files over 20 MB. A file that matches fails the test
-    when the deployment made or changed it (it is in the deployment's folders or the users'
-    homes, or it changed after the test began); older files elsewhere are not the deployment's
-    doing (a developer's checkout of the course, scratch files) and are reported as a warning.
+    Left out: /proc, /sys, /dev, /run, files over 20 MB, and developer checkouts of the course
+    (a folder with ``authoring/nbbuild.py`` and ``solutions/``: the one running this test, other
+    worktrees; none may be inside the deployment). A file that matches fails the test when the
+    deployment made or changed it (it is in the deployment's folders or the users' homes, or it
+    changed after the test began); older files elsewhere (a developer's scratch files) are not
+    the deployment's doing and are reported as a warning.
     """
     lines, dropped = _solution_lines()
     patterns = hub.base / "patterns.txt"
@@ -896,7 +898,12 @@ def test_no_student_can_read_a_solution_or_hidden_test_anywhere(hub, term):
                   "-path", "/sys", "-o", "-path", "/dev", "-o", "-path", "/run", ")", "-prune",
                   "-o", "-type", "f", "-readable", "-size", "-20M", "-print0", check=False,
                   cwd="/", timeout=600).stdout.split("\0")
-    files = [p for p in listing if p and p != str(patterns)]
+    # developer checkouts of the course (this one, other worktrees): not the deployment's
+    checkouts = sorted({str(Path(p).parents[1]) for p in listing
+                        if p.endswith("/authoring/nbbuild.py")
+                        and (Path(p).parents[1] / "solutions").is_dir()})
+    files = [p for p in listing if p and p != str(patterns)
+             and not any(p.startswith(c + "/") for c in checkouts)]
     todo = hub.base / "readable.list"
     todo.write_text("\0".join(files))
     todo.chmod(0o644)
@@ -906,11 +913,13 @@ def test_no_student_can_read_a_solution_or_hidden_test_anywhere(hub, term):
     ours = [str(hub.base), "/etc/inside-the-feed",
             *(str(Path(pwd.getpwnam(u).pw_dir)) for u in hub.users)]
     began = hub.started_wall
+    assert not [c for c in checkouts if any(c.startswith(d + "/") for d in ours)], checkouts
     leaks = [p for p in found if any(p.startswith(d + "/") for d in ours)
              or os.stat(p).st_mtime >= began]
     older = sorted(set(found) - set(leaks))
     print(f"\nscanned {len(files)} files a student can read for {len(lines)} solution and "
-          f"hidden-test lines (left out as published on purpose: {dropped})")
+          f"hidden-test lines (left out as published on purpose: {dropped}; developer "
+          f"checkouts left out: {checkouts})")
     if older:
         folders = sorted({str(Path(p).parent) for p in older})
         print(f"WARNING: {len(older)} files that were on this machine before the deployment "
