@@ -217,6 +217,7 @@ class JudgedExecute(Execute):
         self._source = Path(path) if path else None
         self._scratch = sb.Scratch(self._source)
         self._judge_proc = None
+        self._instructor = None
         self._kernel_dead = False
         self._watch: dict[str, Any] | None = None
         try:
@@ -414,6 +415,11 @@ class JudgedExecute(Execute):
 
     # -- pass 2: the judge ------------------------------------------------------------------------
     def _instructor_notebook(self) -> NotebookNode:
+        if getattr(self, "_instructor", None) is None:
+            self._instructor = self._read_instructor_notebook()
+        return self._instructor
+
+    def _read_instructor_notebook(self) -> NotebookNode:
         info = self.resources.get("nbgrader", {})
         try:
             from nbgrader.coursedir import CourseDirectory
@@ -476,7 +482,8 @@ class JudgedExecute(Execute):
     async def _judge_tests(self, tests: list[int], died: int | None) -> None:
         from course.grading import delegation
 
-        verdicts = delegation.verdicts(self.nb, self.resources.get("nbgrader", {}))
+        verdicts = delegation.verdicts(self.nb, self.resources.get("nbgrader", {}),
+                                       self._instructor_notebook())
         failed: set[int] = set()
         for phase in ("visible", "hidden"):
             for index in tests:
