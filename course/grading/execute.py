@@ -610,7 +610,7 @@ class JudgedExecute(Execute):
                 cell.execution_count = saved[1]
         if record.get("language_info"):
             self.nb.metadata["language_info"] = record["language_info"]
-        self.log.info("used the result computed ahead for this notebook")
+        self.log.warning("used the result computed ahead for this notebook")
         return True
 
 

@@ -121,15 +121,17 @@ def _course_view() -> tuple[list[str], str]:
 
     folders = {str(Path(course.__file__).resolve().parent)}
     data = str(course.data.data_dir().resolve())
-    env = {k: v for k, v in os.environ.items() if k in ("INSIDE_THE_FEED_DATA", "PATH")}
+    # What a fresh interpreter (the kernel's) imports as `course`, e.g. an installed copy.
     probe = subprocess.run(
-        [sys.executable, "-I", "-c", "import course, course.data, json; print(json.dumps("
-         "[course.__file__, str(course.data.data_dir())]))"],
-        cwd="/", env=env, capture_output=True, text=True, timeout=120)
-    if probe.returncode == 0:
-        package, probed_data = json.loads(probe.stdout.strip().splitlines()[-1])
-        folders.add(str(Path(package).resolve().parent))
-        data = str(Path(probed_data).resolve())
+        [sys.executable, "-I", "-c", "import importlib.util; "
+         "print(importlib.util.find_spec('course').origin)"],
+        cwd="/", env={"PATH": os.environ.get("PATH", "")}, capture_output=True, text=True,
+        timeout=120)
+    if probe.returncode == 0 and probe.stdout.strip():
+        package = Path(probe.stdout.strip().splitlines()[-1]).resolve().parent
+        folders.add(str(package))
+        if not os.environ.get("INSIDE_THE_FEED_DATA"):
+            data = str((package.parent / "datasets").resolve())
     return sorted(folders), data
 
 
