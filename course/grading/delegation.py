@@ -99,7 +99,8 @@ ALLOWED_DUNDERS = {"__name__", "__doc__", "__init__", "__len__", "__class__", "_
 HARMLESS_MAGICS = {"matplotlib", "time", "timeit", "who", "whos", "pinfo", "pinfo2", "pwd"}
 #: Notebook-wide tampering: features that change what other cells run.
 TAMPERING_ATTRS = {"input_transformers_cleanup", "input_transformers_post", "ast_transformers",
-                   "set_custom_exc", "settrace", "setprofile", "run_cell",
+                   "set_custom_exc", "settrace", "setprofile", "run_cell", "_getframe",
+                   "f_globals", "f_locals", "f_back",
                    "register_magic_function", "modules", "showtraceback", "events",
                    "input_transformer_manager", "transform_cell"}
 TAMPERING_NAMES = {"get_ipython", "builtins", "__builtins__", "exec", "eval", "compile",
@@ -240,8 +241,8 @@ def _tampering(tree: ast.Module) -> str | None:
             names = [a.name for a in sub.names] if isinstance(sub, ast.Import) \
                 else [sub.module or ""]
             for name in names:
-                if name.split(".")[0] in ("builtins", "importlib", "sys", "ctypes", "gc",
-                                          "inspect", "IPython", "ipykernel", "types"):
+                if name.split(".")[0] in ("builtins", "importlib", "ctypes", "gc", "inspect",
+                                          "IPython", "ipykernel", "types", "course.grading"):
                     return f"a cell you wrote imports `{name}`"
     return None
 
@@ -302,10 +303,14 @@ def _code_cells_before(nb, index: int) -> list[tuple[int, object]]:
     return [(i, c) for i, c in enumerate(nb.cells[:index]) if c.cell_type == "code"]
 
 
-def verdicts(nb, info: dict, instructor=None) -> dict[str, str]:
-    """test grade id -> why that exercise scores zero, for every delegating answer in ``nb``."""
+def verdicts(nb, info: dict, instructor=None, extra: dict | None = None) -> dict[str, str]:
+    """test grade id -> why that exercise scores zero, for every delegating answer in ``nb``.
+
+    ``extra`` adds references (``{notebook: {exercise: ["module.name", ...]}}``), e.g. from
+    ``c.JudgedExecute.references`` for an instructor's own notebooks.
+    """
     notebook = info.get("notebook") or ""
-    table = REFERENCES.get(notebook, {})
+    table = {**REFERENCES.get(notebook, {}), **(extra or {}).get(notebook, {})}
     if not table:
         return {}
     original = set()

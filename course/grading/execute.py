@@ -42,13 +42,14 @@ from queue import Empty
 from typing import Any
 
 import nbformat
+import zmq
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import ensure_async, run_sync
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
-from traitlets import Integer, Unicode
+from traitlets import Dict, Integer, Unicode
 
 from course.grading import sandbox as sb
 from course.grading.feedback import BEGIN, HIDDEN_OUTPUT
@@ -195,6 +196,9 @@ class JudgedExecute(Execute):
                             ).tag(config=True)
     cache_role = Unicode("", help="'produce': store results in results_cache; 'consume': use "
                          "(and remove) them.").tag(config=True)
+    references = Dict(help="More reference implementations an answer must not delegate to: "
+                      "{notebook: {exercise grade id: ['module.name', ...]}} (added to "
+                      "course.grading.delegation.REFERENCES).").tag(config=True)
 
     # -- nbconvert entry point ------------------------------------------------------------------
     def preprocess(self, nb, resources=None, km=None):
@@ -239,6 +243,8 @@ class JudgedExecute(Execute):
         self.km = SandboxedKernelManager(sandbox=self.sandbox, scratch=self._scratch,
                                          kernel_name="python3", config=self.config)
         self.owns_km = True
+        # A single huge message (print of a 1 GB string) never reaches this process's memory.
+        self.km.context.setsockopt(zmq.MAXMSGSIZE, 8 * self.sandbox.output_size + 64 * 1024**2)
         env = None if self.sandbox.enabled else sb.environment(self.sandbox)
         kwargs: dict[str, Any] = {"cwd": str(self._scratch.work), "stdout": subprocess.DEVNULL,
                                   "stderr": subprocess.DEVNULL}
@@ -483,7 +489,7 @@ class JudgedExecute(Execute):
         from course.grading import delegation
 
         verdicts = delegation.verdicts(self.nb, self.resources.get("nbgrader", {}),
-                                       self._instructor_notebook())
+                                       self._instructor_notebook(), self.references)
         failed: set[int] = set()
         for phase in ("visible", "hidden"):
             for index in tests:

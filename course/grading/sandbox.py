@@ -356,8 +356,8 @@ class Watchdog:
                 rss = threads = 0
                 for p in tree:
                     try:
-                        rss += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * page
                         threads += len(os.listdir(f"/proc/{p}/task"))
+                        rss += _memory(p, page)
                     except (OSError, IndexError, ValueError):
                         continue
                 reason = None
@@ -373,6 +373,17 @@ class Watchdog:
                         except OSError:
                             pass
             time.sleep(self.interval)
+
+
+def _memory(pid: int, page: int) -> int:
+    """Proportional set size of a process (shared pages counted once overall), else RSS."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * page
 
 
 def _descendants(pid: int) -> list[int]:
