@@ -302,7 +302,7 @@ def attacks(course: Path, host_dir: Path, port: int) -> dict[str, tuple[dict[str
             "from course.grading import wire\n"
             "def forged(folder, n, namespace=None):\n"
             "    out = io.BytesIO()\n"
-            "    wire.dump(8888888, out, register=None)\n"
+            "    wire.dump(42, out, register=None)\n"
             "    open(f'{folder}/resp-{n}.bin', 'wb').write(out.getvalue())\n"
             "bridge.serve = forged\n" + ADD_WRONG)}, 0),
     }

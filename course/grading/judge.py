@@ -248,14 +248,13 @@ class Judge:
             checks = None
         if checks is not None and hasattr(checks, "_user_namespace"):
             checks._user_namespace = lambda: LazyNamespace(judge)
-        else:
-            try:
-                import IPython
-                import IPython.core.getipython as getipython
+        try:  # checkers may also ask IPython for the notebook's namespace
+            import IPython
+            import IPython.core.getipython as getipython
 
-                IPython.get_ipython = getipython.get_ipython = lambda: shell
-            except ImportError:
-                pass
+            IPython.get_ipython = getipython.get_ipython = lambda: shell
+        except ImportError:
+            pass
         if checks is not None:
             if notebook:
                 try:

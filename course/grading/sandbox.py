@@ -353,18 +353,25 @@ class Watchdog:
                 continue
             for pid, entry in watched.items():
                 tree = _descendants(pid)
-                rss = threads = 0
+                threads = 0
                 for p in tree:
                     try:
                         threads += len(os.listdir(f"/proc/{p}/task"))
-                        rss += _memory(p, page)
-                    except (OSError, IndexError, ValueError):
+                    except OSError:
                         continue
                 reason = None
-                if rss > entry["memory"]:
-                    reason = f"it used more than {entry['memory'] / GiB:.1f} GiB of memory"
-                elif threads > entry["processes"] + 2:   # + bwrap's own two processes
+                if threads > entry["processes"] + 2:   # + bwrap's own two processes
                     reason = f"it started more than {entry['processes']} processes or threads"
+                else:
+                    memory = 0
+                    for p in tree:
+                        try:
+                            memory += _memory(p, page)
+                        except (OSError, IndexError, ValueError):
+                            continue
+                    if memory > entry["memory"]:
+                        reason = (f"it used more than {entry['memory'] / GiB:.1f} GiB of "
+                                  "memory")
                 if reason and entry["reason"] is None:
                     entry["reason"] = reason
                     for p in [pid, *tree]:
