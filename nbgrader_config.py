@@ -8,6 +8,7 @@ course directory. See the instructor section of the README.
 import os
 
 from course.grading import autograde_preprocessors
+from course.grading.sandbox import pre_grading_hook
 
 c = get_config()  # noqa: F821  (provided by traitlets when nbgrader loads this file)
 
@@ -29,6 +30,7 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 #   the student's variables as data; an answer that only calls the course's reference
 #   implementation scores zero (tests/test_grading_attacks.py tries the tricks);
 c.Autograde.autograde_preprocessors = autograde_preprocessors()
+c.Autograde.pre_convert_hook = pre_grading_hook(c)  # no sandbox: stop before grading anything
 c.Sandbox.memory = 4 * 1024**3          # bytes: per process, and all the sandbox's together
 c.Sandbox.cpu_time = 900                # CPU seconds per process
 c.Sandbox.processes = 64                # processes plus threads

@@ -277,6 +277,21 @@ def check(sandbox: Sandbox) -> None:
             "Debian's bwrap package with its AppArmor profile)")
 
 
+def pre_grading_hook(config) -> Any:
+    """An nbgrader ``pre_convert_hook`` that checks the sandbox before a submission is touched
+    (``c.Autograde.pre_convert_hook = pre_grading_hook(c)`` in ``nbgrader_config.py``), so a
+    missing bubblewrap stops ``nbgrader autograde`` before it records anything."""
+
+    def hook(**_: Any) -> None:
+        from traitlets.config import Application
+
+        app_config = Application.instance().config if Application.initialized() else None
+        settings = app_config if app_config is not None and "Sandbox" in app_config else config
+        check(Sandbox(config=settings))
+
+    return hook
+
+
 class Scratch:
     """Private scratch folders of one graded notebook: ``work`` (the kernel's working copy),
     ``comm`` (kernel sockets and bridge files, shared by kernel and judge)."""
