@@ -77,6 +77,22 @@ ADD_WRONG = "def add(a, b):\n    return a - b"
 SQUARE_RIGHT = "def square(x):\n    return x * x"
 HIDDEN = ["assert add(-1, 1) == 0", "assert add(0.5, 0.25) == 0.75", "assert square(-4) == 16"]
 MODEL_ANSWER = "Addition commutes, so the order of the arguments cannot matter here"
+# C's answer also tries, when graded, to read the instructor's master and gradebook and to
+# reach the network: the sandbox must show it nothing (nbgrader alone runs it as the instructor).
+PROBE = """
+import pathlib, socket
+for _name, _path in (("master", {secret!r}), ("gradebook", {gradebook!r})):
+    try:
+        pathlib.Path(_path).read_bytes()
+        print("PROBE", _name, "READ")
+    except OSError as _err:
+        print("PROBE", _name, type(_err).__name__)
+try:
+    socket.create_connection(("127.0.0.1", 22), timeout=2)
+    print("PROBE network OPEN")
+except OSError as _err:
+    print("PROBE network", type(_err).__name__)
+"""
 V1_NOTE, V2_NOTE = "Release one, with a typo: sqaure.", "Release two: the typo is fixed."
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = Path(os.environ.get("COURSE_CHROMIUM", "/usr/bin/chromium"))
@@ -632,8 +648,10 @@ def term(hub, browser):
     hub.server(b, "PUT", nb_path, json={"type": "notebook", "format": "json",
                                         "content": solved(fetched, ADD_WRONG)})
     fetched = hub.server(c, "GET", nb_path).json()["content"]
+    probe = PROBE.format(secret=hub.course_dir / "solutions" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+                         gradebook=hub.course_dir / "gradebook.db")
     hub.server(c, "PUT", nb_path, json={"type": "notebook", "format": "json",
-                                        "content": solved(fetched, ADD_RIGHT)})
+                                        "content": solved(fetched, ADD_RIGHT + probe)})
     for student in (b, c):
         result = hub.server(student, "POST", "/assignments/submit", json=ids).json()
         assert result["success"], f"submit failed for {student}: {result}"
@@ -652,8 +670,9 @@ def term(hub, browser):
     # 8. the instructor collects and autogrades (terminal)
     with timed("collect (instructor terminal)"):
         out["collect"] = tt.ok(f"nbgrader collect {ASSIGNMENT}")
-    with timed("autograde 3 submissions (instructor terminal)"):
-        out["autograde"] = tt.ok(f"nbgrader autograde {ASSIGNMENT}", timeout=600)
+    with timed("autograde 3 submissions, sandboxed, in parallel (instructor terminal)"):
+        out["autograde"] = tt.ok(f"python -m course.grading autograde {ASSIGNMENT}",
+                                 timeout=600)
 
     # 9. the instructor grades A's written answer in the formgrader (own browser tab)
     page_i = login(browser, hub, teacher)
@@ -793,6 +812,18 @@ def test_a_fix_released_mid_term_reaches_students_who_fetched(hub, term):
     assert not (submitted / f"{ASSIGNMENT}.updated.ipynb").exists(), "the update was submitted"
     assert term["b_fetch_button"] == 1
     assert V2_NOTE in text(term["b_mine"]) and not term["b_updated_exists"]
+
+
+def test_autograde_is_sandboxed(hub, term):
+    c = hub.students[2]
+    graded = nbformat.read(hub.course_dir / "autograded" / c / ASSIGNMENT / f"{ASSIGNMENT}.ipynb",
+                           as_version=4)
+    printed = "".join(o.get("text", "") for cell in graded.cells if cell.cell_type == "code"
+                      for o in cell.get("outputs", []))
+    probes = dict(line.split()[1:3] for line in printed.splitlines() if line.startswith("PROBE"))
+    assert set(probes) == {"master", "gradebook", "network"}, printed
+    assert "READ" not in probes.values() and probes["network"] != "OPEN", probes
+    assert term["scores"][c][0] == pytest.approx(3.0)  # the right answer still scores
 
 
 def test_validate_and_submit_in_the_browser(term):
