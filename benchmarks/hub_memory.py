@@ -1,8 +1,8 @@
 """Memory per active student on the hub: each course notebook run as a student would run it.
 
 For every notebook (the instructor version, i.e. a student who has answered everything, at its
-default size) this runs ``jupyter nbconvert --execute`` in a fresh memory control group and
-prints the group's peak memory (the kernel and nbconvert together), plus an idle JupyterLab
+default size) this runs it under papermill (as the test suite does) in a fresh memory control group and
+prints the group's peak memory (the kernel and papermill together), plus an idle JupyterLab
 server's. A student's server with one notebook open needs about ``server + kernel``; the sizing
 guide in deploy/README.md uses the heaviest notebook. Needs root and cgroup v1 or v2 memory
 accounting (the hub's own limits need the same). Example::
@@ -86,14 +86,14 @@ def main(argv: list[str]) -> int:
             src = ROOT / "solutions" / name
             work = home / name
             shutil.copytree(src, work)
-            mib, wall = run_in_group(name, [str(bin_dir / "jupyter"), "nbconvert", "--execute",
-                                            "--to", "notebook", "--output", "out.ipynb",
-                                            "--ExecutePreprocessor.timeout=900",
-                                            f"{name}.ipynb"], work)
+            mib, wall = run_in_group(name, [sys.executable, "-m", "papermill",
+                                            f"{name}.ipynb", "out.ipynb", "--cwd", str(work),
+                                            "--kernel", "python3", "--execution-timeout", "900"],
+                                     work)
             results[name] = mib
             print(f"{name:32s} {mib:7.0f} MiB  ({wall:.0f} s)")
     heaviest = max(results, key=results.get)
-    print(f"heaviest: {heaviest} ({results[heaviest]:.0f} MiB with nbconvert)")
+    print(f"heaviest: {heaviest} ({results[heaviest]:.0f} MiB with papermill)")
     print(f"load average after: {os.getloadavg()[0]:.1f}")
     return 0
 

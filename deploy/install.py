@@ -116,6 +116,9 @@ def main(argv: list[str] | None = None) -> int:
         run(py, "-m", "course.data", "fetch", "--quiet")
         if not shutil.which("npm"):
             raise SystemExit("npm is missing: apt-get install -y nodejs npm")
+        if not shutil.which("bwrap"):
+            raise SystemExit("bubblewrap is missing (autograding runs every submission in its "
+                             "sandbox): apt-get install -y bubblewrap")
         run("npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix",
             str(prefix / "tools"), "configurable-http-proxy@4")
     open_for_reading(prefix)
