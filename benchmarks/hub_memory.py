@@ -88,7 +88,7 @@ def main(argv: list[str]) -> int:
             shutil.copytree(src, work)
             mib, wall = run_in_group(name, [sys.executable, "-m", "papermill",
                                             f"{name}.ipynb", "out.ipynb", "--cwd", str(work),
-                                            "--kernel", "python3", "--execution-timeout", "900"],
+                                            "--kernel", "python3", "--execution-timeout", "300"],
                                      work)
             results[name] = mib
             print(f"{name:32s} {mib:7.0f} MiB  ({wall:.0f} s)")
