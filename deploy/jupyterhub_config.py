@@ -79,8 +79,9 @@ c.JupyterHub.spawner_class = "limits.LimitedSpawner"
 c.Spawner.cmd = [COURSE["python"], "-m", "jupyterhub.singleuser"]
 c.Spawner.default_url = "/lab"
 c.Spawner.ip = "127.0.0.1"
-c.Spawner.start_timeout = 60
-c.Spawner.http_timeout = 60
+# a class logging in at once on a small machine: servers can take a minute or more to start
+c.Spawner.start_timeout = 180
+c.Spawner.http_timeout = 180
 c.Spawner.mem_limit = COURSE.get("mem_limit")
 c.Spawner.cpu_limit = COURSE.get("cpu_limit")
 if c.Spawner.mem_limit or c.Spawner.cpu_limit:

@@ -409,7 +409,7 @@ c.JupyterHub.load_roles.append({{
                     return False
             return True
 
-        self.wait(all_ready, 120, f"the servers of {users}")
+        self.wait(all_ready, 300, f"the servers of {users}")
 
     def terminal(self, user: str) -> Terminal:
         return Terminal(self, user)
