@@ -218,9 +218,11 @@ def python_for_users(prefix: Path, app: Path) -> str:
         (site / "course_venv.pth").write_text(
             f"import site; site.addsitedir({str(source_site)!r})\n")
     (site / "00-course-app.pth").write_text(f"{app}\n")  # the installed tree's course
-    for data in ("etc/jupyter", "share/jupyter"):  # server extensions, lab, kernels
-        (venv / data).parent.mkdir(parents=True, exist_ok=True)
-        (venv / data).symlink_to(Path(sys.prefix) / data)
+    for top in ("etc", "share"):  # server extensions, lab, kernels, the hub's templates
+        for data in (Path(sys.prefix) / top).iterdir():
+            (venv / top).mkdir(parents=True, exist_ok=True)
+            if not (venv / top / data.name).exists():
+                (venv / top / data.name).symlink_to(data)
     for script in (Path(sys.prefix) / "bin").iterdir():
         target = venv / "bin" / script.name
         if target.exists() or target.is_symlink() or not script.is_file():
