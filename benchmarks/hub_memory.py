@@ -4,8 +4,8 @@ For every notebook (the instructor version, i.e. a student who has answered ever
 default size) this runs it under papermill (as the test suite does) in a fresh memory control
 group and prints the group's peak memory (the kernel and papermill together), plus an idle
 JupyterLab server's. A student's server with one notebook open needs about
-``server + kernel``; the sizing guide in deploy/README.md uses the heaviest notebook. Needs root and cgroup v1 or v2 memory
-accounting (the hub's own limits need the same). Example::
+``server + kernel``; the sizing guide in deploy/README.md uses the heaviest notebook. Needs
+root and cgroup v1 or v2 memory accounting (the hub's own limits need the same). Example::
 
     sudo .venv/bin/python benchmarks/hub_memory.py            # all notebooks
     sudo .venv/bin/python benchmarks/hub_memory.py 08-capstone
