@@ -217,6 +217,7 @@ def build() -> Notebook:
 
     Set `n_users` to the number of *distinct* users in `ratings` (an `int`). Careful: a user who
     rated 50 movies appears in 50 rows.
+    Count them yourself: an answer that just copies `course.data.N_USERS` scores zero.
     """)
     nb.answer("n_users", """
     ### BEGIN SOLUTION

@@ -117,6 +117,7 @@ def build() -> Notebook:
 
     Set `stickiness` to Facebook's DAU/MAU ratio for Q2 2020, as a share between 0 and 1. Use
     the constants `facts.DAU_Q2_2020` and `facts.MAU_Q2_2020` rather than typing numbers.
+    Write the code yourself: an answer that just calls `course.engagement.stickiness` scores zero.
     """)
     nb.answer("stickiness", """
     ### BEGIN SOLUTION
@@ -163,6 +164,8 @@ def build() -> Notebook:
     Set `arpu_q2_2020` to the average revenue per user in Q2 2020, in dollars, computed the way
     Facebook does from `facts.REVENUE_Q2_2020`, `facts.MAU_Q1_2020` and `facts.MAU_Q2_2020`.
     Your result should be close to the $7.05 Facebook reported.
+    Compute it yourself: an answer that just calls `course.engagement.arpu` or copies
+    `course.facts.ARPU_Q2_2020` scores zero.
     """)
     nb.answer("arpu_q2_2020", """
     ### BEGIN SOLUTION
@@ -222,6 +225,8 @@ def build() -> Notebook:
 
     Write a function `minutes_per_user(hours_per_day, users)` that converts a total number of
     hours per day (summed over all users) into minutes per user per day.
+    Write the code yourself: an answer that just calls `course.engagement.minutes_per_user` scores
+    zero.
     """)
     nb.answer("minutes_per_user", """
     def minutes_per_user(hours_per_day, users):
@@ -367,6 +372,8 @@ def build() -> Notebook:
     and `users` has columns `user_id` and `signup_date` (all of them users who signed up during
     the log). Return the share of the users whose day `n` (their `signup_date` plus `n` days) is
     on or before the last date in `sessions` and who had a session on exactly that day.
+    Write the code yourself: an answer that just calls `course.engagement.retention_curve` scores
+    zero.
     """)
     nb.answer("day_n_retention", """
     def day_n_retention(sessions, users, n):
@@ -494,6 +501,8 @@ def build() -> Notebook:
     Write `click_through_rate(impressions)` that returns a pandas `Series` indexed by `position`
     whose values are the CTR at that position (clicks / impressions). `impressions` has (at
     least) the columns `position` and `clicked` (True/False), like `log.impressions`.
+    Write the code yourself: an answer that just calls `course.engagement.ctr_by_position` scores
+    zero.
     """)
     nb.answer("click_through_rate", """
     def click_through_rate(impressions):

@@ -298,6 +298,8 @@ def build() -> Notebook:
 
     Write `damped_mean_scores(ratings, damping)` that returns a pandas Series indexed by item
     id, holding each item's damped mean. $\\mu$ is the mean of *all* ratings in `ratings`.
+    Write the code yourself: an answer that just calls `course.popularity.damped_mean` or
+    `DampedMean` scores zero.
     """)
     nb.answer("damped_mean_scores", """
     def damped_mean_scores(ratings, damping):
@@ -314,8 +316,9 @@ def build() -> Notebook:
     """, hidden="""
     toy = pd.DataFrame({"user": [1, 2, 1], "item": [7, 7, 8], "rating": [5, 3, 1]})
     assert abs(damped_mean_scores(toy, 3).loc[8] - (1 + 3 * 3) / 4) < 1e-9
-    got = damped_mean_scores(ratings, 10)
-    want = DampedMean(damping=10).fit(ratings)
+    _ratings = data.load_ratings()  # the grader's copy, not the notebook's
+    got = damped_mean_scores(_ratings, 10)
+    want = DampedMean(damping=10).fit(_ratings)
     assert np.allclose(got.sort_index().to_numpy(), want.item_scores_)
     """)
     nb.md("""
@@ -392,6 +395,7 @@ def build() -> Notebook:
 
     Write `cosine(a, b)` for two numpy vectors. A vector of zeros (a film without genres) has no
     direction: return `0.0` rather than dividing by zero.
+    Write the code yourself: an answer that just calls a course `cosine_similarity` scores zero.
     """)
     nb.answer("cosine", """
     def cosine(a, b):
@@ -406,8 +410,9 @@ def build() -> Notebook:
     checks.check("cosine", strict=True)
     assert abs(cosine(np.array([1.0, 1.0]), np.array([1.0, 0.0])) - 2 ** -0.5) < 1e-9
     """, hidden="""
-    a = genres.loc[1].to_numpy(dtype=float)
-    b = genres.loc[50].to_numpy(dtype=float)
+    _genres = data.genre_matrix(data.load_movies())  # the grader's copy
+    a = _genres.loc[1].to_numpy(dtype=float)
+    b = _genres.loc[50].to_numpy(dtype=float)
     assert abs(cosine(a, b) - a @ b / np.sqrt(a.sum() * b.sum())) < 1e-9
     assert cosine(np.zeros(19), a) == 0.0
     """)
@@ -458,6 +463,7 @@ def build() -> Notebook:
     Write `precision_at_k(recommended, relevant, k)`: `recommended` is a list of item ids (best
     first), `relevant` a set of item ids. Return the share of the first `k` recommendations that
     are relevant.
+    Write the code yourself: an answer that just calls `course.metrics.precision_at_k` scores zero.
     """)
     nb.answer("precision_at_k", """
     def precision_at_k(recommended, relevant, k):
@@ -478,6 +484,7 @@ def build() -> Notebook:
     Write `ndcg_at_k(recommended, relevant, k)` following the formula above, with binary
     relevance. Return `0.0` when `relevant` is empty. (Careful with the ranks: the top item has
     rank 1 and discount $1/\\log_2 2 = 1$.)
+    Write the code yourself: an answer that just calls `course.metrics.ndcg_at_k` scores zero.
     """)
     nb.answer("ndcg_at_k", """
     import math

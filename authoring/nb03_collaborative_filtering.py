@@ -119,6 +119,7 @@ def build() -> Notebook:
     arrays, 0 = not rated). Centre each on the mean of *its own rated entries*, leaving unrated
     entries at 0, then return the cosine of the two centred vectors. A user whose centred vector
     is all zeros (same rating for everything) has similarity `0.0` to everyone.
+    Write the code yourself: an answer that just calls `course.knn.similarity` scores zero.
     """)
     nb.answer("centred_cosine", """
     def centred_cosine(a, b):
@@ -323,6 +324,7 @@ def build() -> Notebook:
     Write `als_user_factors(Q, r, reg)`: `Q` is the (films rated x k) array of those films'
     factors, `r` the user's (bias-corrected) ratings, `reg` the penalty $\\lambda$. Return the
     user's factor vector $p_u$ (length k). Use `np.linalg.solve`, not a matrix inverse.
+    Write the code yourself: an answer that just calls `course.mf.ridge_solve` scores zero.
     """)
     nb.answer("als_user_factors", """
     def als_user_factors(Q, r, reg):

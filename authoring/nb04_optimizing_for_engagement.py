@@ -306,6 +306,7 @@ def build() -> Notebook:
     (higher is better for both). Return a boolean array that is `True` for the points that no
     other point dominates. (Point $j$ dominates $i$ when $e_j \\ge e_i$ and $s_j \\ge s_i$ with
     at least one strict inequality; identical points do not dominate each other.)
+    Write the code yourself: an answer that just calls `course.user_model.pareto_mask` scores zero.
     """)
     nb.answer("pareto_mask", """
     def pareto_mask(engagement, satisfaction):

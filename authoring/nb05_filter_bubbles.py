@@ -225,6 +225,8 @@ def build() -> Notebook:
     Write `topic_diversity(counts)`: `counts` is an array (users x topics) of consumption
     counts; return one normalized entropy per user (row). A user whose row is all zeros has
     consumed nothing: return `np.nan` for them.
+    Write the code yourself: an answer that just calls `course.bubble_metrics.normalized_entropy`
+    scores zero.
     """)
     nb.answer("topic_diversity", """
     def topic_diversity(counts):
@@ -268,6 +270,7 @@ def build() -> Notebook:
 
     Write `jaccard(a, b)` for two collections of item ids (lists, arrays or sets). Two empty
     collections have similarity 0.0.
+    Write the code yourself: an answer that just calls `course.bubble_metrics.jaccard` scores zero.
     """)
     nb.answer("jaccard", """
     def jaccard(a, b):
@@ -298,6 +301,7 @@ def build() -> Notebook:
     ### Exercise 3 (2 points): Gini coefficient
 
     Write `gini(values)` for a 1-D array of non-negative numbers. Return 0.0 if they are all 0.
+    Write the code yourself: an answer that just calls `course.bubble_metrics.gini` scores zero.
     """)
     nb.answer("gini", """
     def gini(values):

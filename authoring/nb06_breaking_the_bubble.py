@@ -256,6 +256,8 @@ def build() -> Notebook:
     Write `mmr(relevance, similarity, k, lam)` returning the list (a Python list of item
     indices, best first) that MMR builds for one user. `relevance` is a 1-D array with one
     score per item, `similarity` an items × items array.
+    Write the code yourself: an answer that just calls `course.interventions.mmr_rerank` scores
+    zero.
     """)
     nb.answer("mmr", """
     def mmr(relevance, similarity, k, lam):
@@ -359,6 +361,8 @@ def build() -> Notebook:
 
     Write `miscalibration(p, q, alpha=0.01)` for one user: `p` and `q` are 1-D arrays over the
     topics, each summing to 1. For p = [0.5, 0.5] and q = [1, 0] the answer is about 1.9585.
+    Write the code yourself: an answer that just calls `course.interventions.kl_miscalibration`
+    scores zero.
     """)
     nb.answer("miscalibration", """
     def miscalibration(p, q, alpha=0.01):
@@ -396,6 +400,8 @@ def build() -> Notebook:
     items × topics array of each item's topic mix (each row sums to 1), `p` the user's mix.
     Use the course's `interventions.kl_miscalibration(p, q, alpha)` for the KL (it computes
     what you wrote in exercise 2), so this exercise is graded on its own.
+    Write the code yourself: an answer that just calls `course.interventions.calibrated_rerank`
+    scores zero.
     """)
     nb.answer("calibrate", """
     def calibrate(relevance, item_dist, p, k, lam, alpha=0.01):
@@ -522,6 +528,8 @@ def build() -> Notebook:
     indices (row u for user u), `item_slant` one number per item in [−1, 1], `user_ideology`
     one number per user. Return the share of listed items on the other side from their user
     (an item or user exactly at 0 is on neither side).
+    Write the code yourself: an answer that just calls `course.interventions.cross_cutting_share`
+    scores zero.
     """)
     nb.answer("cross_cutting_share", """
     def cross_cutting_share(lists, item_slant, user_ideology):

@@ -211,6 +211,8 @@ def build() -> Notebook:
     (posts x users) of how many of each user's friends shared each post this step, and
     `visibility` a 1-D array with one probability per post. Return the array (posts x users)
     of probabilities of seeing each post.
+    Write the code yourself: an answer that just calls `course.cascade.see_probability` scores
+    zero.
     """)
     nb.answer("see_probability", """
     def see_probability(sharing_friends, visibility):
@@ -406,6 +408,8 @@ def build() -> Notebook:
     per post), `eligible` a boolean array of the posts that may be checked now, `capacity` the
     number of checks available. Return the indices of the posts to check, **largest reach
     first** (equal reach: lower index first), at most `capacity` of them, only eligible ones.
+    Write the code yourself: an answer that just calls `course.cascade.fact_check_queue` scores
+    zero.
     """)
     nb.answer("fact_check_queue", """
     def fact_check_queue(reach, eligible, capacity):

@@ -195,6 +195,8 @@ def build() -> Notebook:
     Write `misinfo_reach(consumed, item_false)`. `consumed` may be a NumPy array or a SciPy
     sparse matrix; `item_false` is a boolean array with one entry per item. Use vectorized
     NumPy, no loops over users.
+    Write the code yourself: an answer that just calls `course.capstone.misinformation_reach`
+    scores zero.
     """)
     nb.answer("misinfo_reach", """
         def misinfo_reach(consumed, item_false):

@@ -1,17 +1,27 @@
-"""How long does autograding one assignment for a class take? Prints the figures.
+"""How long does autograding one assignment for a class take, sequentially and in parallel?
 
-Builds a scratch course directory configured like the hub (the course's ``nbgrader_config.py``
-plus ``deploy/nbgrader_config.py``), releases the assignment, places ``--submissions`` solved
+Builds scratch course directories configured like the hub (the course's ``nbgrader_config.py``
+plus ``deploy/nbgrader_config.py``), releases the assignment and places ``--submissions`` solved
 submissions (the instructor master, as a student who got everything right would hand in; every
-``--wrong-every``-th one with the assignment's ``WRONG_ANSWER`` instead) and times one
-``nbgrader autograde`` run over the whole class, as an instructor would start it from a terminal.
+``--wrong-every``-th one with the assignment's ``WRONG_ANSWER`` instead). Then, in one run:
+
+1. **sequential**: one ``nbgrader autograde`` over the whole class, as nbgrader does it (one
+   submission after another; sandboxed and judged, as the course configures it);
+2. **parallel**: ``python -m course.grading autograde --jobs N`` over the same class in a fresh
+   course directory (N = the number of cores unless ``--jobs``); its scores must be the
+   sequential run's;
+3. **overhead**: a sample of ``--sample`` submissions graded one after another three ways: the
+   plain nbgrader pipeline (no sandbox, no judge), judged without the sandbox
+   (``c.Sandbox.enabled = False``), judged in the sandbox. The differences per submission are
+   the judge's and the sandbox's costs.
 
 Usage::
 
     .venv/bin/python benchmarks/autograde.py                         # 08-capstone, 30 students
     .venv/bin/python benchmarks/autograde.py --assignment 00-start-here --submissions 5
 
-Prints the wall time, the time per submission, and the scores (so a broken run shows).
+Prints the wall times, the time per submission and the scores (so a broken run shows). Note the
+load average it prints: other jobs on the machine change every figure.
 """
 
 from __future__ import annotations
@@ -32,15 +42,21 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 
 ROOT = Path(__file__).resolve().parents[1]
+ENV = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+       "COURSE_BATCH_RUN": "1", "MPLBACKEND": "Agg"}
+PLAIN = ("\nfrom course.grading.execute import RobustExecute as _Robust\n"
+         "c.Autograde.autograde_preprocessors = [_Robust if p.__name__ == 'JudgedExecute' else p "
+         "for p in c.Autograde.autograde_preprocessors]\n")
 
 
-def nbgrader(*args: str, cwd: Path) -> None:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-           "COURSE_BATCH_RUN": "1", "MPLBACKEND": "Agg"}
-    done = subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"],
-                          cwd=cwd, env=env, capture_output=True, text=True)
+def run(*args: str, cwd: Path) -> float:
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, *args], cwd=cwd, env=ENV, capture_output=True,
+                          text=True)
     if done.returncode:
-        raise SystemExit(f"nbgrader {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+        raise SystemExit(f"{' '.join(args)} failed:\n{done.stdout[-2000:]}\n"
+                         f"{done.stderr[-3000:]}")
+    return time.perf_counter() - start
 
 
 def wrong_answer(assignment: str) -> tuple[str, str] | None:
@@ -55,7 +71,8 @@ def wrong_answer(assignment: str) -> tuple[str, str] | None:
     return None
 
 
-def make_class(root: Path, assignment: str, n: int, wrong_every: int) -> dict[str, dict]:
+def make_class(root: Path, assignment: str, n: int, wrong_every: int,
+               extra_config: str = "") -> list[str]:
     master_path = ROOT / "solutions" / assignment / f"{assignment}.ipynb"
     if not master_path.exists():
         known = sorted(p.name for p in (ROOT / "solutions").iterdir() if p.is_dir())
@@ -63,11 +80,12 @@ def make_class(root: Path, assignment: str, n: int, wrong_every: int) -> dict[st
     shutil.copytree(master_path.parent, root / "solutions" / assignment)
     config = (ROOT / "nbgrader_config.py").read_text()
     deploy = ROOT / "deploy" / "nbgrader_config.py"
-    (root / "nbgrader_config.py").write_text(f"{config}\nload_subconfig({str(deploy)!r})\n")
-    nbgrader("generate_assignment", assignment, cwd=root)
+    (root / "nbgrader_config.py").write_text(
+        f"{config}\nload_subconfig({str(deploy)!r})\n{extra_config}")
+    run("-m", "nbgrader", "generate_assignment", assignment, "--log-level=WARN", cwd=root)
     master = json.loads(master_path.read_text())
     wrong = wrong_answer(assignment)
-    students = {}
+    students = []
     for i in range(1, n + 1):
         nb = json.loads(json.dumps(master))
         if wrong and wrong_every and i % wrong_every == 0:
@@ -79,8 +97,13 @@ def make_class(root: Path, assignment: str, n: int, wrong_every: int) -> dict[st
         folder.mkdir(parents=True)
         (folder / f"{assignment}.ipynb").write_text(json.dumps(nb))
         (folder / "timestamp.txt").write_text("2026-11-26 12:00:00.000000 UTC")
-        students[student] = nb
+        students.append(student)
     return students
+
+
+def scores(root: Path, assignment: str, students: list[str]) -> dict[str, float]:
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        return {s: gb.find_submission(assignment, s).score for s in students}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,29 +112,64 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--submissions", type=int, default=30)
     p.add_argument("--wrong-every", type=int, default=3,
                    help="every n-th submission has the assignment's WRONG_ANSWER (0: none)")
+    p.add_argument("--jobs", type=int, default=None, help="parallel jobs (default: cores)")
+    p.add_argument("--sample", type=int, default=5,
+                   help="submissions graded three ways to measure the overhead (0: skip)")
     args = p.parse_args(argv)
     if args.submissions < 1:
         raise SystemExit("--submissions must be at least 1")
+    from course.grading.parallel import cores
+
+    jobs = args.jobs or cores()
+    a, n = args.assignment, args.submissions
+    load = [os.getloadavg()[0]]
     with tempfile.TemporaryDirectory(prefix="autograde-bench-") as tmp:
-        root = Path(tmp)
-        students = make_class(root, args.assignment, args.submissions, args.wrong_every)
-        start = time.perf_counter()
-        nbgrader("autograde", args.assignment, "--create", cwd=root)
-        seconds = time.perf_counter() - start
-        with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
-            scores = [gb.find_submission(args.assignment, s).score for s in students]
-            max_score = gb.find_assignment(args.assignment).max_score
-    n = len(students)
-    print(f"assignment            {args.assignment}")
+        tmp = Path(tmp)
+        seq_root, par_root = tmp / "sequential", tmp / "parallel"
+        students = make_class(seq_root, a, n, args.wrong_every)
+        make_class(par_root, a, n, args.wrong_every)
+        sequential = run("-m", "nbgrader", "autograde", a, "--create", "--log-level=WARN",
+                         cwd=seq_root)
+        load.append(os.getloadavg()[0])
+        parallel = run("-m", "course.grading", "autograde", a, "--jobs", str(jobs), "--quiet",
+                       cwd=par_root)
+        load.append(os.getloadavg()[0])
+        seq_scores, par_scores = scores(seq_root, a, students), scores(par_root, a, students)
+        with Gradebook(f"sqlite:///{seq_root / 'gradebook.db'}") as gb:
+            max_score = gb.find_assignment(a).max_score
+        overhead = {}
+        if args.sample:
+            k = min(args.sample, n)
+            for name, extra in (("plain nbgrader (no sandbox, no judge)", PLAIN),
+                                ("judged, no sandbox", "\nc.Sandbox.enabled = False\n"),
+                                ("judged, sandboxed", "")):
+                root = tmp / name.split()[0].strip(",") / name.split()[-1]
+                make_class(root, a, k, args.wrong_every, extra)
+                overhead[name] = run("-m", "nbgrader", "autograde", a, "--create",
+                                     "--log-level=WARN", cwd=root) / k
+            load.append(os.getloadavg()[0])
+    values = list(seq_scores.values())
+    print(f"assignment            {a}")
     print(f"submissions           {n}")
-    print(f"autograde wall time   {seconds:.1f} s  ({seconds / 60:.1f} min)")
-    print(f"per submission        {seconds / n:.1f} s")
-    print(f"scores                min {min(scores):g}, median {statistics.median(scores):g}, "
-          f"max {max(scores):g} of {max_score:g} (written answers count 0 until graded by hand)")
-    counts = ", ".join(f"{n} x {score:g}" for score, n in sorted(Counter(scores).items()))
+    print(f"sequential            {sequential:.1f} s ({sequential / 60:.1f} min), "
+          f"{sequential / n:.1f} s per submission  (nbgrader autograde)")
+    print(f"parallel, {jobs} jobs     {parallel:.1f} s ({parallel / 60:.1f} min), "
+          f"{parallel / n:.1f} s per submission  (python -m course.grading autograde)")
+    print(f"speed-up              {sequential / parallel:.2f}x")
+    print(f"same scores           {'yes' if seq_scores == par_scores else 'NO'}")
+    print(f"scores                min {min(values):g}, median {statistics.median(values):g}, "
+          f"max {max(values):g} of {max_score:g} (written answers count 0 until graded by hand)")
+    counts = ", ".join(f"{c} x {score:g}" for score, c in sorted(Counter(values).items()))
     print(f"score counts          {counts}")
-    print(f"cpu cores             {os.cpu_count()}, load average {os.getloadavg()[0]:.1f}")
-    return 0
+    for name, seconds in overhead.items():
+        print(f"per submission        {seconds:.2f} s  {name} (sample of {min(args.sample, n)})")
+    if len(overhead) == 3:
+        plain, bare, boxed = overhead.values()
+        print(f"judge's cost          {bare - plain:+.2f} s per submission")
+        print(f"sandbox's cost        {boxed - bare:+.2f} s per submission")
+    print(f"cpu cores             {os.cpu_count()}, load average "
+          + " -> ".join(f"{x:.1f}" for x in load))
+    return 0 if seq_scores == par_scores else 1
 
 
 if __name__ == "__main__":

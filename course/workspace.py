@@ -38,6 +38,41 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def updated_name(path: Path) -> Path:
+    """Where an update of ``path`` goes when the learner has changed it: ``NAME.updated.EXT``.
+
+    >>> updated_name(Path("01-x/01-x.ipynb")).name
+    '01-x.updated.ipynb'
+    """
+    return path.with_name(f"{path.stem}.updated{path.suffix}")
+
+
+def merge_update(released: Path, mine: Path, given: str | None) -> tuple[Path | None, str]:
+    """Bring one released file to ``mine`` without overwriting the learner's changes.
+
+    ``given`` is the digest of the release the learner last received at ``mine`` (None if
+    unknown). Returns ``(target, digest)``: the file written (``mine``, its
+    :func:`updated_name`, or None when there was nothing new) and the released file's digest.
+    The caller records ``digest`` as given when ``target == mine``.
+    """
+    new_digest = _digest(released)
+    if not mine.exists():
+        target = mine
+    elif given == new_digest:
+        return None, new_digest  # no update since it was last given
+    elif given is not None and _digest(mine) == given:
+        target = mine  # untouched by the learner: safe to refresh
+    elif given is None and _digest(mine) == new_digest:
+        return None, new_digest  # same content, nothing recorded yet
+    else:
+        target = updated_name(mine)
+        if target.exists() and _digest(target) == new_digest:
+            return None, new_digest
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(released, target)
+    return target, new_digest
+
+
 def sync(release_dir: Path = ROOT / "notebooks", work_dir: Path = ROOT / "work",
          quiet: bool = False) -> list[Path]:
     """Bring new or updated releases into ``work_dir`` without overwriting learner changes.
@@ -53,26 +88,15 @@ def sync(release_dir: Path = ROOT / "notebooks", work_dir: Path = ROOT / "work",
             continue
         rel = released.relative_to(release_dir).as_posix()
         mine = work_dir / rel
-        new_digest = _digest(released)
-        given = state.get(rel)
-        if not mine.exists():
-            target = mine
-        elif given == new_digest:
-            continue  # no update since we last copied it
-        elif given is not None and _digest(mine) == given:
-            target = mine  # untouched by the learner: safe to refresh
-        else:
-            target = mine.with_name(f"{mine.stem}.updated.ipynb")
-            if target.exists() and _digest(target) == new_digest:
-                continue
-            if not quiet:
-                print(f"{rel}: you have changed your copy, so the updated version was saved "
-                      f"beside it as {target.name}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(released, target)
+        target, digest = merge_update(released, mine, state.get(rel))
+        if target is None:
+            continue
         written.append(target)
         if target == mine:
-            state[rel] = new_digest
+            state[rel] = digest
+        elif not quiet:
+            print(f"{rel}: you have changed your copy, so the updated version was saved "
+                  f"beside it as {target.name}")
     state_path.write_text(json.dumps(state, indent=1, sort_keys=True) + "\n")
     if not quiet:
         print(f"work/ is up to date ({len(written)} file(s) added).")

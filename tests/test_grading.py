@@ -1,7 +1,9 @@
 """The nbgrader round trip for every assignment, and feedback that keeps hidden tests hidden.
 
 For each assignment, in a scratch copy of the course: release the student version, then
-autograde three submissions in one run:
+autograde three submissions in one run of the course's parallel command (``python -m
+course.grading autograde --jobs 2``: nbgrader's pipeline with the sandbox, the judge and the
+delegation check, two submissions at a time):
 
 * ``instructor``: the instructor master, which must score full marks on every autograded cell;
 * ``untouched``: the student version as released, which must score zero on every one of them;
@@ -15,9 +17,13 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 from nbgrader.api import Gradebook
@@ -90,8 +96,13 @@ def test_round_trip(assignment, tmp_path, timings):
         (folder / f"{assignment.id}.ipynb").write_text(json.dumps(nb))
 
     start = time.perf_counter()
-    nbgrader("autograde", assignment.id, "--force", cwd=course)
-    timings[f"autograde {assignment.id} (3 submissions)"] = time.perf_counter() - start
+    done = subprocess.run([sys.executable, "-m", "course.grading", "autograde", assignment.id,
+                           "--jobs", "2"], cwd=course, capture_output=True, text=True,
+                          env={**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}"
+                               f"{os.environ['PATH']}"})
+    timings[f"autograde {assignment.id} (3 submissions, 2 jobs)"] = time.perf_counter() - start
+    assert done.returncode == 0, (f"autograding failed:\n{done.stdout[-2000:]}\n"
+                                  f"{done.stderr[-3000:]}")
 
     cells = autograded_cells(master)
     assert cells, "an assignment must have autograded tests"

@@ -2,10 +2,11 @@
 
 A tiny purpose-made assignment (two exercises: ``add`` worth 2 points, ``square`` worth 1) is
 released with nbgrader in a scratch course directory configured like a course on the hub: the
-course's own ``nbgrader_config.py`` (which puts ``course.grading.RobustExecute`` in nbgrader's
-pipeline and restores deleted test cells) plus the hub-wide ``deploy/nbgrader_config.py``, with a
-short cell timeout so the test stays fast. Then one class of
-submissions is autograded in a single ``nbgrader autograde`` run, as an instructor would:
+course's own ``nbgrader_config.py`` (which puts ``course.grading.JudgedExecute`` in nbgrader's
+pipeline: sandbox, judge, survival of a dead kernel; and restores deleted test cells) plus the
+hub-wide ``deploy/nbgrader_config.py``, with a short cell timeout so the test stays fast. Then
+one class of submissions is autograded in a single ``nbgrader autograde`` run, as an
+instructor would:
 
 ==================  ==================================================================  ======
 student             what the submission does                                            score
@@ -23,8 +24,10 @@ student             what the submission does                                    
 ``untouched``       the released notebook as is                                         0
 ==================  ==================================================================  ======
 
-Each row is its own test, so a regression names the trick that got through. Run with
-``.venv/bin/python -m pytest tests/test_grading_robustness.py`` (about a minute on 2 cores).
+Each row is its own test, so a regression names the trick that got through. The same class is
+also graded with the parallel command (``python -m course.grading autograde --jobs 2``), which
+must give exactly the same scores. Run with
+``.venv/bin/python -m pytest tests/test_grading_robustness.py`` (about two minutes on 2 cores).
 """
 
 from __future__ import annotations
@@ -241,3 +244,27 @@ def test_feedback_for_the_whole_class_hides_the_hidden_tests(graded):
         assert "assert add(1, 2) == 3" in text, f"{student}'s feedback lacks the visible test"
         for hidden in ("assert add(-1, 1) == 0", "assert square(-4) == 16"):
             assert hidden not in text, f"{student}'s feedback shows a hidden test"
+
+
+@pytest.fixture(scope="module")
+def graded_in_parallel(tmp_path_factory):
+    """The same class, graded with the parallel command; returns the scores."""
+    root = tmp_path_factory.mktemp("robust-course-parallel")
+    place_submissions(root, submissions(make_course(root)))
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run([sys.executable, "-m", "course.grading", "autograde", ASSIGNMENT,
+                           "--jobs", "2"], cwd=root, env=env, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        return {s.student_id: {g.name: g.auto_score for n in s.notebooks for g in n.grades}
+                for s in gb.find_assignment(ASSIGNMENT).submissions}
+
+
+def test_parallel_autograding_gives_exactly_the_sequential_scores(graded, graded_in_parallel):
+    _, _, _, root = graded
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
+        sequential = {s.student_id: {g.name: g.auto_score for n in s.notebooks for g in n.grades}
+                      for s in gb.find_assignment(ASSIGNMENT).submissions}
+    assert set(sequential) == set(EXPECTED)
+    assert graded_in_parallel == sequential
