@@ -113,7 +113,6 @@ def attacks(course: Path, host_dir: Path, port: int) -> dict[str, tuple[dict[str
         "reads_course_directory": ({"add": (
             "import glob, os, time\n"
             f"found = glob.glob({c!r} + '/**/*', recursive=True)\n"
-            "found += glob.glob('/**/solutions/**/*.ipynb', recursive=True)\n"
             "print('FOUND', found)\n"
             "hits, stop = [], time.monotonic() + 4\n"
             "for top, dirs, files in os.walk('/'):\n"
