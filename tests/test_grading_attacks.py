@@ -126,7 +126,7 @@ def attacks(course: Path, host_dir: Path, port: int) -> dict[str, tuple[dict[str
             "                text = open(os.path.join(top, name), errors='ignore').read()\n"
             "            except OSError:\n"
             "                continue\n"
-            "            if 'BEGIN HIDDEN' in text or 'hidden tests' in text.lower():\n"
+            "            if 'SECRET' + '-NDCG' in text or str(8888880 + 8) in text:\n"
             "                hits.append(os.path.join(top, name))\n"
             "print('HITS', hits)\n" + ADD)}, 6),
         "rewrites_gradebook": ({"add": (

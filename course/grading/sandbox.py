@@ -306,20 +306,17 @@ class Scratch:
     def __init__(self, source: Path | None) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="itf-"))  # short: Unix socket paths <= 107
         self.work = self.root / "work"
-        if source is not None and Path(source).is_dir():
-            shutil.copytree(source, self.work, symlinks=True,
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-        else:
-            self.work.mkdir()
+        self.fresh_work(source)
         self.comm = self.root / "comm"
         self.comm.mkdir()
 
     def fresh_work(self, source: Path | None) -> None:
-        """Start over with a clean copy of the submission's folder (for a replay)."""
+        """A clean copy of the submission's folder, without its notebooks: nbgrader has
+        already written the notebook being graded there with its hidden tests restored."""
         shutil.rmtree(self.work, ignore_errors=True)
         if source is not None and Path(source).is_dir():
-            shutil.copytree(source, self.work, symlinks=True,
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+            shutil.copytree(source, self.work, symlinks=False,
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.ipynb"))
         else:
             self.work.mkdir()
 
