@@ -315,7 +315,7 @@ class Scratch:
         already written the notebook being graded there with its hidden tests restored."""
         shutil.rmtree(self.work, ignore_errors=True)
         if source is not None and Path(source).is_dir():
-            shutil.copytree(source, self.work, symlinks=False,
+            shutil.copytree(source, self.work, symlinks=True,
                             ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.ipynb"))
         else:
             self.work.mkdir()
