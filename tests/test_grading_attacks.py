@@ -111,21 +111,22 @@ def attacks(course: Path, host_dir: Path, port: int) -> dict[str, tuple[dict[str
             "ip.events.register('post_run_cell', lambda r: print('SPY', r.info.raw_cell))\n"
             + ADD)}, 3),
         "reads_course_directory": ({"add": (
-            "import glob, os\n"
+            "import glob, os, time\n"
             f"found = glob.glob({c!r} + '/**/*', recursive=True)\n"
-            "found += glob.glob('/**/solutions/**/*.ipynb', recursive=True)\n"
             "print('FOUND', found)\n"
-            "hits = []\n"
+            "hits, stop = [], time.monotonic() + 4\n"
             "for top, dirs, files in os.walk('/'):\n"
-            "    dirs[:] = [d for d in dirs if d not in ('proc', 'sys', 'dev', 'usr',\n"
-            "                                            'site-packages')]\n"
+            "    dirs[:] = [d for d in dirs if d not in ('proc', 'sys', 'dev', 'usr')\n"
+            "               and not d.startswith(('python3', 'site-packages'))]\n"
+            "    if time.monotonic() > stop:\n"
+            "        break\n"
             "    for name in files:\n"
             "        if name.endswith(('.ipynb', '.db')):\n"
             "            try:\n"
             "                text = open(os.path.join(top, name), errors='ignore').read()\n"
             "            except OSError:\n"
             "                continue\n"
-            "            if 'BEGIN HIDDEN' in text or 'hidden tests' in text.lower():\n"
+            "            if 'SECRET' + '-NDCG' in text or str(8888880 + 8) in text:\n"
             "                hits.append(os.path.join(top, name))\n"
             "print('HITS', hits)\n" + ADD)}, 6),
         "rewrites_gradebook": ({"add": (
@@ -171,7 +172,7 @@ def attacks(course: Path, host_dir: Path, port: int) -> dict[str, tuple[dict[str
             "            except ValueError:\n"
             "                pass\n"
             "    return jump\n"
-            "sys.settrace(jump)\n" + ADD_WRONG)}, 1),
+            "sys.settrace(jump)\n" + ADD_WRONG)}, 1),  # the bridge was imported before
         "patches_builtins_and_numpy": ({
             "add": ("import builtins, math\nimport numpy as np\n"
                     "math.isclose = lambda *a, **k: True\nnp.allclose = lambda *a, **k: True\n"

@@ -149,3 +149,46 @@ def test_trusted_imports_and_answer_names_come_from_the_instructor_notebook():
     assert imports == ["import numpy as np", "from course import metrics"]
     assert answers == ["ndcg_at_k", "precision"]
     assert free_names("toy = f(np.arange(3))\nassert toy[0] == answer") == ["answer", "f", "np"]
+
+
+# -- delegation: what counts -----------------------------------------------------------------------
+NDCG_REF = {"course.metrics.ndcg_at_k"}
+OWN = ("import math\ndef ndcg_at_k(r, rel, k):\n"
+       "    return sum(1 / math.log2(i + 2) for i in range(k))")
+
+
+@pytest.mark.parametrize("cells, delegates", [
+    ([OWN], False),
+    (["%matplotlib inline", OWN], False),
+    (["from course.metrics import ndcg_at_k as ref", OWN, "assert ndcg_at_k([1], {1}, 1) >= 0"],
+     False),  # importing the reference to compare with is fine; the answer is the student's
+    (["from course.metrics import ndcg_at_k"], True),
+    (["from course import metrics\nndcg_at_k = metrics.ndcg_at_k"], True),
+    (["import course.metrics as m\ndef ndcg_at_k(r, rel, k):\n    return m.ndcg_at_k(r, rel, k)"],
+     True),
+    (["from course.metrics import *"], True),
+    (["from course.metrics import ndcg_at_k as _h",
+      "def ndcg_at_k(r, rel, k):\n    return _h(r, rel, k)"], True),
+    (["from course import metrics\ndef ndcg_at_k(r, rel, k):\n"
+      "    return getattr(metrics, 'ndcg' + '_at_k')(r, rel, k)"], True),
+    (["from course import metrics\ndef ndcg_at_k(r, rel, k):\n"
+      "    return metrics.__dict__['ndcg_at_k'](r, rel, k)"], True),
+    (["from helper import f\ndef ndcg_at_k(r, rel, k):\n    return f(r, rel, k)"], True),
+    (["exec('x = 1')", OWN], True),
+    (["get_ipython().input_transformers_cleanup.append(lambda lines: lines)", OWN], True),
+    (["import functools\nfrom course import metrics as mm\n"
+      "ndcg_at_k = functools.partial(mm.ndcg_at_k)"], True),
+])
+def test_delegation_is_found_through_aliases_helpers_and_dynamic_tricks(cells, delegates):
+    from course.grading.delegation import find_delegation
+
+    found = find_delegation(cells, ["ndcg_at_k"], NDCG_REF)
+    assert (found is not None) == delegates, found
+
+
+def test_a_reference_the_notebook_itself_imports_counts_too():
+    from course.grading.delegation import find_delegation
+
+    answer = "def damped_mean_scores(r, d):\n    return DampedMean(damping=d).fit(r).item_scores_"
+    found = find_delegation([answer], ["damped_mean_scores"], {"course.popularity.DampedMean"})
+    assert found and "DampedMean" in found

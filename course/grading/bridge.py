@@ -35,6 +35,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from IPython import get_ipython
+
+from course.grading import wire
+
 _PINS: dict[int, dict[str, Any]] = {}
 _REFS: dict[int, Any] = {}
 _STATE: dict[str, Any] = {"pin": None}
@@ -42,8 +46,6 @@ _counter = itertools.count(1)
 
 
 def _user_ns() -> dict[str, Any]:
-    from IPython import get_ipython
-
     shell = get_ipython()
     if shell is None:
         raise RuntimeError("not running in an IPython kernel")
@@ -83,8 +85,6 @@ class _Unpickler(pickle.Unpickler):
 
 
 def _handle(request: tuple, namespace: dict[str, Any]) -> Any:
-    from course.grading import wire
-
     op, pin_index, *args = request
     _restore(pin_index, namespace)
     if op == "resolve":
@@ -113,8 +113,6 @@ def _handle(request: tuple, namespace: dict[str, Any]) -> Any:
 
 def serve(folder: str | os.PathLike, n: int, namespace: dict[str, Any] | None = None) -> None:
     """Answer request ``n`` found in ``folder`` (``req-<n>.pkl`` -> ``resp-<n>.bin``)."""
-    from course.grading import wire
-
     folder = Path(folder)
     out = io.BytesIO()
     stdout, stderr = sys.stdout, sys.stderr

@@ -52,8 +52,8 @@ REFERENCES: dict[str, dict[str, list[str]]] = {
     "02-recommendation-basics": {
         "damped_mean_scores": ["course.popularity.damped_mean", "course.popularity.DampedMean"],
         "cosine": ["course.interventions.cosine_similarity", "course.knn.cosine_similarity"],
-        "precision_at_k": ["course.metrics.precision_at_k"],
-        "ndcg_at_k": ["course.metrics.ndcg_at_k"],
+        "precision_at_k": ["course.metrics.precision_at_k", "course.metrics.evaluate_ranking"],
+        "ndcg_at_k": ["course.metrics.ndcg_at_k", "course.metrics.evaluate_ranking"],
     },
     "03-collaborative-filtering": {
         "centred_cosine": ["course.knn.similarity", "course.knn.cosine_similarity"],
@@ -169,8 +169,8 @@ def _bindings(tree: ast.Module) -> dict[str, list[ast.AST]]:
     return found
 
 
-def _problems(node: ast.AST, ref_attrs: dict[str, str], modules: set[str]) -> str | None:
-    """Why the code ``node`` may delegate (or None)."""
+def _problems(node: ast.AST, ref_attrs: dict[str, str], own: set[str]) -> str | None:
+    """Why the code ``node`` may delegate (or None). ``own``: names the student defined."""
     for sub in ast.walk(node):
         if isinstance(sub, ast.Attribute):
             if sub.attr in ref_attrs:
@@ -181,8 +181,10 @@ def _problems(node: ast.AST, ref_attrs: dict[str, str], modules: set[str]) -> st
             if sub.attr in DYNAMIC_ATTRS:
                 return f"the answer uses `.{sub.attr}`, which can run code the grader cannot read"
         elif isinstance(sub, ast.Name):
-            if sub.id in ref_attrs and not isinstance(sub.ctx, ast.Store):
-                continue  # a name: it matters only if it is bound to the reference (see below)
+            if sub.id in ref_attrs and isinstance(sub.ctx, ast.Load) and sub.id not in own:
+                # imported under its own name, in any cell (the notebook's own imports too)
+                return ("the answer uses the course's reference implementation "
+                        f"`{ref_attrs[sub.id]}`")
             if sub.id in DYNAMIC_NAMES:
                 if sub.id == "getattr" and _constant_getattr(node, sub, ref_attrs):
                     continue
@@ -277,12 +279,16 @@ def find_delegation(sources: Iterable[str], targets: Iterable[str], references: 
                     "reference implementation in the course are then not graded "
                     "automatically (ask your instructor)")
     bindings: dict[str, list[ast.AST]] = {}
-    imports_of: dict[str, list[ast.AST]] = {}
     for tree in trees:
         for name, nodes in _bindings(tree).items():
             bindings.setdefault(name, []).extend(nodes)
-            imports_of.setdefault(name, []).extend(
-                n for n in nodes if isinstance(n, ast.Import | ast.ImportFrom))
+    own = {name for name, nodes in bindings.items()
+           if any(not isinstance(n, ast.Import | ast.ImportFrom) for n in nodes)}
+    for tree in trees:  # `from course.x import *` may bind any answer name
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("course") \
+                    and any(a.name == "*" for a in node.names):
+                return f"a cell you wrote imports everything from `{node.module}`"
     todo, seen = list(targets), set()
     while todo:
         name = todo.pop()
@@ -290,7 +296,7 @@ def find_delegation(sources: Iterable[str], targets: Iterable[str], references: 
             continue
         seen.add(name)
         for node in bindings.get(name, []):
-            problem = _problems(node, ref_attrs, set())
+            problem = _problems(node, ref_attrs, own)
             if problem:
                 return problem
             for sub in ast.walk(node):

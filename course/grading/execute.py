@@ -46,7 +46,7 @@ import zmq
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_core.utils import ensure_async, run_sync
 from nbclient import NotebookClient
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat import NotebookNode
 from nbgrader.preprocessors import Execute
 from traitlets import Dict, Integer, Unicode
@@ -147,8 +147,11 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.connection_file = str(scratch.comm / "kernel.json")
 
     def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+        # The bridge is imported before the first cell, so a submission that breaks imports
+        # (a tracer, a patched import system) does not break the grader's questions.
         argv = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file,
-                *(extra_arguments or [])]
+                *(extra_arguments or []),
+                "--IPKernelApp.exec_lines=['import course.grading.bridge']"]
         return sb.wrap(self._sandbox, argv, work=self._scratch.work,
                        shared=[self._scratch.comm])
 
@@ -221,6 +224,7 @@ class JudgedExecute(Execute):
         self._source = Path(path) if path else None
         self._scratch = sb.Scratch(self._source)
         self._judge_proc = None
+        self._cgroups: list = []
         self._instructor = None
         self._kernel_dead = False
         self._watch: dict[str, Any] | None = None
@@ -238,6 +242,8 @@ class JudgedExecute(Execute):
             await self._stop_judge()
             await self._stop_kernel()
             self._scratch.cleanup()
+            for group in self._cgroups:
+                sb.release_cgroup(group)
 
     async def _start_kernel(self) -> None:
         self.km = SandboxedKernelManager(sandbox=self.sandbox, scratch=self._scratch,
@@ -257,6 +263,8 @@ class JudgedExecute(Execute):
         self._watch = sb.WATCHDOG.watch(pid, self.sandbox) if pid and self.sandbox.enabled \
             else None
         self._kernel_pid = pid
+        if pid and self.sandbox.enabled:
+            self._cgroups.append(sb.limit_processes(pid, self.sandbox.processes + 2))
         await self.async_start_new_kernel_client()
         msg_id = await ensure_async(self.kc.kernel_info())
         info = await self.async_wait_for_reply(msg_id)
@@ -320,6 +328,12 @@ class JudgedExecute(Execute):
                 self._cap_outputs(cell)
             except DeadKernelError:
                 return self._mark_dead(index, record)
+            except CellTimeoutError:  # interrupted, and then not even its output came back
+                await self._kill_kernel()
+                cell.outputs.append(_error("KernelUnresponsive", "the kernel did not respond "
+                                           "after being interrupted and was stopped; the cells "
+                                           "after it were not run"))
+                return self._mark_dead(index, record, already_marked=True)
             if any(o.get("ename") == "CellTimeoutError" for o in cell.outputs) \
                     and await self._kernel_exec("pass", timeout=self.kernel_grace) != "ok":
                 await self._kill_kernel()
@@ -453,6 +467,9 @@ class JudgedExecute(Execute):
             env=None if self.sandbox.enabled else {**os.environ, **env})
         self._judge_watch = sb.WATCHDOG.watch(self._judge_proc.pid, self.sandbox) \
             if self.sandbox.enabled else None
+        if self.sandbox.enabled:
+            self._cgroups.append(sb.limit_processes(self._judge_proc.pid,
+                                                    self.sandbox.processes + 2))
         notebook = self.resources.get("nbgrader", {}).get("notebook") or ""
         await self._judge_send({"op": "setup", "notebook": notebook, "imports": imports,
                                 "answers": answers, "bridge": str(self._scratch.comm),

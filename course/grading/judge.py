@@ -334,21 +334,24 @@ class Judge:
         streams = []
         for name, buffer in (("stdout", stdout), ("stderr", stderr)):
             text = buffer.getvalue()
-            if text:
+            if text and not hidden:
                 streams.append({"output_type": "stream", "name": name, "text": text[:100_000]})
         outputs = streams + outputs
+        if hidden:
+            # What a hidden test prints may spell out its inputs or the student's values: it is
+            # not kept. A number it ends with (nbgrader's partial credit) is.
+            outputs = [o for o in outputs if o["output_type"] == "execute_result"
+                       and _is_number(o["data"]["text/plain"])]
+            if error is None and stderr.getvalue():
+                # nbgrader scores a test cell that writes to stderr zero: keep the rule
+                error = {"output_type": "error", "ename": "HiddenTestWarning",
+                         "evalue": "a hidden test wrote to stderr",
+                         "traceback": ["HiddenTestWarning: a hidden test wrote to stderr"]}
         if error:
             outputs.append(error)
         if hidden:
             for output in outputs:
                 output.setdefault("metadata", {})[HIDDEN_OUTPUT] = True
-            if error is None and any(o.get("name") == "stderr" for o in streams):
-                # nbgrader scores a test cell with stderr output zero; keep that rule without
-                # showing what was written
-                outputs.append({"output_type": "error", "ename": "HiddenTestWarning",
-                                "evalue": "a hidden test wrote to stderr",
-                                "traceback": ["HiddenTestWarning: a hidden test wrote to stderr"],
-                                "metadata": {HIDDEN_OUTPUT: True}})
         return {"op": "done", "outputs": outputs, "failed": error is not None}
 
     def _error(self, err: BaseException, cell: str, hidden: bool) -> dict:
@@ -456,6 +459,14 @@ def _failing_line(err: BaseException, cell: str) -> int | None:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
 
 
 def _safe_repr(value: Any) -> str:

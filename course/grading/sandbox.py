@@ -136,23 +136,30 @@ def _course_view() -> tuple[list[str], str]:
 
 
 def _shared_dir() -> Path:
-    """Files shared (read-only) by every sandbox of this process: passwd, group, font cache."""
+    """Files shared (read-only) by every sandbox: passwd, group and matplotlib's font cache,
+    kept in the grader's cache folder so that it is built once, not in every process."""
     if "shared" not in _VIEW:
-        shared = Path(tempfile.mkdtemp(prefix="itf-grading-"))
-        (shared / "passwd").write_text("root:x:0:0::/root:/bin/sh\n"
-                                       "student:x:1000:1000::/tmp/home:/bin/sh\n"
-                                       "nobody:x:65534:65534::/nonexistent:/bin/sh\n")
-        (shared / "group").write_text("root:x:0:\nstudent:x:1000:\nnogroup:x:65534:\n")
-        mpl = shared / "mpl"
-        mpl.mkdir()
-        # Build matplotlib's font cache once, so no sandboxed kernel spends seconds on it.
-        subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"],
-                       env={**os.environ, "MPLCONFIGDIR": str(mpl)}, capture_output=True,
-                       timeout=300)
+        cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        shared = cache / "inside-the-feed" / "grading-sandbox"
+        try:
+            (shared / "mpl").mkdir(parents=True, exist_ok=True)
+        except OSError:
+            shared = Path(tempfile.mkdtemp(prefix="itf-grading-"))
+            (shared / "mpl").mkdir()
+        for name, text in (("passwd", "root:x:0:0::/root:/bin/sh\n"
+                                      "student:x:1000:1000::/tmp/home:/bin/sh\n"
+                                      "nobody:x:65534:65534::/nonexistent:/bin/sh\n"),
+                           ("group", "root:x:0:\nstudent:x:1000:\nnogroup:x:65534:\n")):
+            if not (shared / name).exists() or (shared / name).read_text() != text:
+                partial = shared / f"{name}.{os.getpid()}"
+                partial.write_text(text)
+                partial.rename(shared / name)
+        if not any((shared / "mpl").glob("fontlist-*.json")):
+            # Build matplotlib's font cache once, so no sandboxed kernel spends seconds on it.
+            subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"],
+                           env={**os.environ, "MPLCONFIGDIR": str(shared / "mpl")},
+                           capture_output=True, timeout=300)
         _VIEW["shared"] = shared
-        import atexit
-
-        atexit.register(shutil.rmtree, shared, True)
     return _VIEW["shared"]
 
 
@@ -299,20 +306,17 @@ class Scratch:
     def __init__(self, source: Path | None) -> None:
         self.root = Path(tempfile.mkdtemp(prefix="itf-"))  # short: Unix socket paths <= 107
         self.work = self.root / "work"
-        if source is not None and Path(source).is_dir():
-            shutil.copytree(source, self.work, symlinks=True,
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-        else:
-            self.work.mkdir()
+        self.fresh_work(source)
         self.comm = self.root / "comm"
         self.comm.mkdir()
 
     def fresh_work(self, source: Path | None) -> None:
-        """Start over with a clean copy of the submission's folder (for a replay)."""
+        """A clean copy of the submission's folder, without its notebooks: nbgrader has
+        already written the notebook being graded there with its hidden tests restored."""
         shutil.rmtree(self.work, ignore_errors=True)
         if source is not None and Path(source).is_dir():
             shutil.copytree(source, self.work, symlinks=True,
-                            ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+                            ignore=shutil.ignore_patterns(".ipynb_checkpoints", "*.ipynb"))
         else:
             self.work.mkdir()
 
@@ -395,6 +399,57 @@ class Watchdog:
                         except OSError:
                             pass
             time.sleep(self.interval)
+
+
+def limit_processes(pid: int, limit: int) -> Path | None:
+    """As root, put process ``pid`` (a sandbox, just started) in a cgroup of its own whose
+    ``pids.max`` is ``limit``: the kernel then refuses a fork bomb's forks outright (for root it
+    ignores ``RLIMIT_NPROC``). Returns the cgroup folder (remove it with :func:`release_cgroup`)
+    or None where that is not possible (not root, no pids controller): then the watchdog and,
+    for other users, ``RLIMIT_NPROC`` apply."""
+    if os.geteuid() != 0:
+        return None
+    v1, v2 = Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup")
+    if (v1 / "cgroup.procs").exists():
+        parent = v1
+    elif "pids" in _read(v2 / "cgroup.subtree_control").split():
+        parent = v2
+    else:
+        return None
+    group = parent / f"itf-grading-{pid}"
+    try:
+        group.mkdir(exist_ok=True)
+        (group / "pids.max").write_text(str(int(limit)))
+        for member in [pid, *_descendants(pid)]:  # bwrap may have started its children
+            try:
+                (group / "cgroup.procs").write_text(str(member))
+            except ProcessLookupError:
+                pass
+        return group
+    except OSError:
+        release_cgroup(group)
+        return None
+
+
+def release_cgroup(group: Path | None) -> None:
+    """Remove a cgroup made by :func:`limit_processes` (once its processes are gone)."""
+    if group is None:
+        return
+    for _ in range(50):
+        try:
+            group.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.05)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except OSError:
+        return ""
 
 
 def _memory(pid: int, page: int) -> int:

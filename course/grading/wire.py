@@ -24,7 +24,11 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import datetime
+import decimal
+import fractions
 import importlib
+import io
 import json
 import math
 import struct
@@ -59,8 +63,6 @@ class _Encoder:
         arr = np.asarray(arr)
         if arr.dtype.hasobject:
             return ["ao", list(arr.shape), [self.enc(v) for v in arr.ravel().tolist()]]
-        import io
-
         buffer = io.BytesIO()
         np.lib.format.write_array(buffer, arr, allow_pickle=False)
         self.blobs.append(buffer.getvalue())
@@ -157,10 +159,6 @@ class _Encoder:
             m = v.tocsr() if v.format not in ("csr", "csc") else v
             return ["sp", m.format, list(m.shape), isinstance(v, sparse.sparray),
                     self.array(m.data), self.array(m.indices), self.array(m.indptr)]
-        import datetime
-        import decimal
-        import fractions
-
         if isinstance(v, datetime.datetime):
             return ["dt", v.isoformat()]
         if isinstance(v, datetime.date):
@@ -253,8 +251,6 @@ def load(data: bytes, make_ref: Callable[[int, str, dict], Any] | None) -> Any:
 
 
 def _read_npy(blob: memoryview):
-    import io
-
     import numpy as np
 
     f = io.BytesIO(blob)
@@ -420,10 +416,6 @@ class _Decoder:
         return obj
 
     def _pandas_or_other(self, tag: str, args: list, d: int) -> Any:  # noqa: C901
-        import datetime
-        import decimal
-        import fractions
-
         if tag == "dt":
             return datetime.datetime.fromisoformat(_typed(args[0], str))
         if tag == "date":
