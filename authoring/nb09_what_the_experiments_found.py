@@ -309,6 +309,9 @@ def build() -> Notebook:
     Return a pandas `Series` indexed by the group labels whose values are the amplification
     ratios: a group's impressions per ranked-feed user divided by its impressions per holdout
     user. The two arms have different sizes (the holdout is small), so compare per user.
+
+    Write the code yourself: an answer that just calls
+    `course.field_experiments.amplification_ratio` scores zero.
     """)
     nb.answer("amplification_ratio", """
     def amplification_ratio(impressions, treated, groups):
@@ -403,6 +406,9 @@ def build() -> Notebook:
     * `network_effect`, `algorithm_effect`, `choice_effect`: the relative cut in that share
       from `random` to `potential`, from `potential` to `exposed` and from `exposed` to
       `engaged` (for example, from 29.5% to 28.9% is a cut of 1 - 28.9/29.5, about 2%).
+
+    Write the code yourself: an answer that just calls
+    `course.field_experiments.exposure_decomposition` scores zero.
     """)
     nb.answer("exposure_decomposition", """
     def exposure_decomposition(stages):

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from course import field_experiments
-from course.checks import exercise, not_a_function
+from course.checks import exercise, not_a_function, written
 
 NB = "09-what-the-experiments-found"
 
@@ -24,7 +24,7 @@ _TREATED = np.array([True, True, True, False, False])
 _GROUPS = np.array(["left", "right", "left", "right"])
 
 
-@exercise(NB, "amplification_ratio", hints=[
+@exercise(NB, "amplification_ratio", points=3, hints=[
     "Amplification compares two groups of users of very different sizes (most users have the "
     "ranked feed, a few are in the holdout), so compare impressions *per user* of each group.",
     "For each source group: take the columns of its sources, add up the impressions of the "
@@ -67,7 +67,7 @@ def _toy_stages() -> pd.DataFrame:
     })
 
 
-@exercise(NB, "exposure_decomposition", hints=[
+@exercise(NB, "exposure_decomposition", points=3, hints=[
     "At each stage the share of cross-cutting posts is cross-cutting posts over political posts, "
     "pooled over all users (add up the columns first, then divide: users who saw more count "
     "more, as in Bakshy et al.).",
@@ -111,3 +111,6 @@ def _check_exposure_decomposition(exposure_decomposition):
     if not np.allclose(got[effects], want[effects]):
         return "the three effects are not the relative cuts between consecutive stages"
     return None
+
+
+written(NB, "verdict", points=5)

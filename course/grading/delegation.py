@@ -78,6 +78,12 @@ REFERENCES: dict[str, dict[str, list[str]]] = {
         "see_probability": ["course.cascade.see_probability"],
         "fact_check_queue": ["course.cascade.fact_check_queue"],
     },
+    "09-what-the-experiments-found": {
+        "amplification_ratio": ["course.field_experiments.amplification_ratio",
+                                "course.field_experiments.holdout_amplification"],
+        "exposure_decomposition": ["course.field_experiments.exposure_decomposition",
+                                   "course.field_experiments.decomposition_over_seeds"],
+    },
     "08-capstone": {
         "misinfo_reach": ["course.capstone.misinformation_reach"],
     },
