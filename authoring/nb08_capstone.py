@@ -149,7 +149,7 @@ def build() -> Notebook:
     """)
     nb.code("""
         baselines = {
-            "engagement": simulation.top_k,
+            "engagement": None,                        # None: plain top-k (simulation.top_k)
             "quota 30%": interventions.reranker("quota", min_share=0.3),
             "satisfaction blend": interventions.FeedPolicy(blend=1.0),
             "random": interventions.reranker("epsilon_greedy", epsilon=1.0, seed=SEED),
