@@ -192,3 +192,45 @@ def test_a_reference_the_notebook_itself_imports_counts_too():
     answer = "def damped_mean_scores(r, d):\n    return DampedMean(damping=d).fit(r).item_scores_"
     found = find_delegation([answer], ["damped_mean_scores"], {"course.popularity.DampedMean"})
     assert found and "DampedMean" in found
+
+
+# -- student functions seen through the bridge ---------------------------------------------------
+def test_a_student_function_can_be_copied_and_inspected_through_the_bridge(tmp_path):
+    """The capstone's dashboard gives every run a fresh copy of a policy (``copy.deepcopy``) and
+    checks which names its code uses; both work on the judge's proxy of a student function."""
+    import copy
+    import pickle
+
+    from course import capstone
+    from course.grading import bridge
+    from course.grading.judge import RemoteFunction
+
+    from types import SimpleNamespace
+
+    world = SimpleNamespace(item_false=[1, 0])
+
+    def policy(scores, view, k):
+        return world.item_false if view is None else scores  # reads the true labels
+
+    namespace = {"policy": policy}
+
+    class LocalBridge:  # the judge's side, answered in-process by the kernel's serve()
+        n = 0
+
+        def request(self, op, pin, *args):
+            self.n += 1
+            (tmp_path / f"req-{self.n}.pkl").write_bytes(pickle.dumps((op, pin, *args)))
+            bridge.serve(tmp_path, self.n, namespace=namespace)
+            data = (tmp_path / f"resp-{self.n}.bin").read_bytes()
+            return wire.load(data, make_ref=lambda ref, kind, info: RemoteFunction(
+                self, None, ref, info))
+
+    local = LocalBridge()
+    proxy = local.request("resolve", None, ["policy"])["policy"]
+    assert isinstance(proxy, RemoteFunction)
+    copied = copy.deepcopy(proxy)
+    assert isinstance(copied, RemoteFunction) and copied("scores", "view", 3) == "scores"
+    assert capstone.uses_hidden_information(proxy) == ["item_false"]
+    namespace["fair"] = lambda scores, view, k: scores
+    fair = local.request("resolve", None, ["fair"])["fair"]
+    assert capstone.uses_hidden_information(fair) == []

@@ -27,6 +27,7 @@ Example
 
 from __future__ import annotations
 
+import copy
 import io
 import itertools
 import os
@@ -84,6 +85,19 @@ class _Unpickler(pickle.Unpickler):
         return _REFS[ref]
 
 
+def _code_names(target: Any) -> set[str]:
+    code = getattr(target, "__code__", None)
+    if code is None:
+        code = getattr(vars(type(target)).get("__call__"), "__code__", None)
+    names: set[str] = set()
+    stack = [code] if code is not None else []
+    while stack:
+        current = stack.pop()
+        names |= set(current.co_names)
+        stack += [c for c in current.co_consts if hasattr(c, "co_names")]
+    return names
+
+
 def _handle(request: tuple, namespace: dict[str, Any]) -> Any:
     op, pin_index, *args = request
     _restore(pin_index, namespace)
@@ -108,6 +122,10 @@ def _handle(request: tuple, namespace: dict[str, Any]) -> Any:
         return str(target)[:20_000]
     if op == "repr":
         return repr(target)[:20_000]
+    if op == "deepcopy":   # e.g. a dashboard that gives every run a fresh copy of a policy
+        return copy.deepcopy(target)
+    if op == "code_names":  # the names a function's code refers to (course.capstone's check)
+        return sorted(_code_names(target))
     raise ValueError(f"unknown request {op!r}")
 
 
