@@ -200,12 +200,11 @@ def test_a_student_function_can_be_copied_and_inspected_through_the_bridge(tmp_p
     checks which names its code uses; both work on the judge's proxy of a student function."""
     import copy
     import pickle
+    from types import SimpleNamespace
 
     from course import capstone
     from course.grading import bridge
     from course.grading.judge import RemoteFunction
-
-    from types import SimpleNamespace
 
     world = SimpleNamespace(item_false=[1, 0])
 
