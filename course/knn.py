@@ -30,6 +30,8 @@ array([2.167])
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -93,13 +95,20 @@ def _vote(S: np.ndarray, values: np.ndarray, k: int) -> tuple[np.ndarray, np.nda
     """For each row of ``S`` (similarities to candidate neighbours, shape (n, m)) keep the ``k``
     most similar candidates with a positive similarity, and return ``sum(s * value)`` and
     ``sum(s)`` per row. ``values`` has shape (m,) or (n, m)."""
-    values = np.broadcast_to(values, S.shape)
+    W = np.maximum(S, 0.0)
     if S.shape[1] > k:
-        idx = np.argpartition(-S, k - 1, axis=1)[:, :k]
-        S = np.take_along_axis(S, idx, axis=1)
-        values = np.take_along_axis(values, idx, axis=1)
-    S = np.maximum(S, 0.0)
-    return (S * values).sum(axis=1), S.sum(axis=1)
+        cut = S.shape[1] - k       # the k-th largest similarity of each row is the threshold
+        threshold = np.partition(S, cut, axis=1)[:, cut:cut + 1]
+        keep = S >= threshold
+        W[~keep] = 0.0
+        ties = np.flatnonzero((keep.sum(axis=1) > k) & (threshold[:, 0] > 0))
+        if len(ties):              # equal positive similarities at the threshold: keep k
+            idx = np.argpartition(-S[ties], k - 1, axis=1)[:, :k]
+            W[ties] = 0.0
+            W[ties[:, None], idx] = np.maximum(np.take_along_axis(S[ties], idx, axis=1), 0.0)
+    values = np.asarray(values, dtype=float)
+    num = W @ values if values.ndim == 1 else (W * values).sum(axis=1)
+    return num, W.sum(axis=1)
 
 
 class _KNN(RatingModel):
@@ -143,6 +152,17 @@ class _KNN(RatingModel):
         return pred
 
 
+def _in_parallel(work, n: int, min_chunk: int = 64) -> None:
+    """Call ``work(positions)`` on chunks of ``range(n)`` in a few threads (numpy's partition
+    releases the GIL, so scoring many users uses every core); each chunk writes its own rows."""
+    chunks = np.array_split(np.arange(n), max(1, min(4 * (os.cpu_count() or 1), n // min_chunk)))
+    if len(chunks) == 1:
+        work(chunks[0])
+        return
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        list(pool.map(work, chunks))
+
+
 def _groups(keys: np.ndarray):
     """Yield (key, positions) for each distinct key, looping over groups, not elements."""
     order = np.argsort(keys, kind="stable")
@@ -175,11 +195,16 @@ class UserKNN(_KNN):
         S[np.arange(len(users)), users] = 0.0       # nobody is their own neighbour
         num, den = np.zeros((len(users), self.n_items_)), np.zeros((len(users), self.n_items_))
         C = self.by_item_
-        for i in range(self.n_items_):
-            raters = C.indices[C.indptr[i]:C.indptr[i + 1]]
-            if len(raters):
-                num[:, i], den[:, i] = _vote(S[:, raters], C.data[C.indptr[i]:C.indptr[i + 1]],
-                                             int(self.n_neighbors))
+
+        def items(positions: np.ndarray) -> None:
+            for i in positions:
+                raters = C.indices[C.indptr[i]:C.indptr[i + 1]]
+                if len(raters):
+                    num[:, i], den[:, i] = _vote(S[:, raters],
+                                                 C.data[C.indptr[i]:C.indptr[i + 1]],
+                                                 int(self.n_neighbors))
+
+        _in_parallel(items, self.n_items_)
         return self._combine(users, num, den)
 
     def _pairs(self, u: np.ndarray, i: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -223,12 +248,17 @@ class ItemKNN(_KNN):
         users = np.atleast_1d(users)
         num, den = np.zeros((len(users), self.n_items_)), np.zeros((len(users), self.n_items_))
         R = self.centred_
-        for row, u in enumerate(users):
-            items = R.indices[R.indptr[u]:R.indptr[u + 1]]
-            if len(items):
-                num[row], den[row] = _vote(self.similarity_[:, items],
-                                           R.data[R.indptr[u]:R.indptr[u + 1]],
-                                           int(self.n_neighbors))
+
+        def rows(positions: np.ndarray) -> None:
+            for row in positions:
+                u = users[row]
+                items = R.indices[R.indptr[u]:R.indptr[u + 1]]
+                if len(items):   # similarity_ is symmetric: gather rows, not columns (faster)
+                    num[row], den[row] = _vote(self.similarity_[items].T,
+                                               R.data[R.indptr[u]:R.indptr[u + 1]],
+                                               int(self.n_neighbors))
+
+        _in_parallel(rows, len(users))
         return self._combine(users, num, den)
 
     def _pairs(self, u: np.ndarray, i: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
