@@ -857,6 +857,11 @@ def build() -> Notebook:
       tendencies; a Pareto frontier organises the choice, it does not make it.
     * **Exploit without explore** collapses in a fixed catalogue and starves fresh stories in a
       news feed; exploration is how a feed learns what it has not shown.
+    * **What the field found:** Nyhan et al. (2023) cut exposure to like-minded sources by about
+      a third on Facebook: cross-cutting exposure rose, and no attitude changed measurably -
+      the quota's lesson with real people (notebook 09, section 5). Bakshy et al. (2015) found
+      people's own clicks removed more cross-cutting news than the ranking did, which is why
+      re-ranking what is shown may move what is read so little.
     * **Next:** notebook 07 turns to misinformation and what ranking does to its reach.
 
     ## Further reading

@@ -265,9 +265,10 @@ def role_configs(course: str) -> dict[str, dict[str, str]]:
     student_nbgrader = f"{header}c = get_config()  # noqa: F821\n{load}  # noqa: F821\n"
     files: dict[str, dict[str, str]] = {"instructor": {"nbgrader_config.py": instructor_nbgrader},
                                         "student": {"nbgrader_config.py": student_nbgrader}}
-    for role in files:
-        for path in sorted((DEPLOY / "jupyter" / role).rglob("*.json")):
-            files[role][path.relative_to(DEPLOY / "jupyter" / role).as_posix()] = path.read_text()
+    for role in files:   # settings every role shares (no news prompt), then the role's own
+        for base in (DEPLOY / "jupyter" / "common", DEPLOY / "jupyter" / role):
+            for path in sorted(base.rglob("*.json")):
+                files[role][path.relative_to(base).as_posix()] = path.read_text()
     return files
 
 

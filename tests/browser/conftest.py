@@ -42,7 +42,7 @@ LAB_SETTINGS = {   # the test's own: start a kernel without asking (the course's
     "@jupyterlab/notebook-extension/tracker": {"autoStartDefaultKernel": True},
 }
 #: ``./run lab``'s JupyterLab settings (no news prompt): the tests use the same.
-LAB_ENV = {"JUPYTER_CONFIG_PATH": str(ROOT / "etc" / "jupyter")}
+LAB_ENV = {"JUPYTER_CONFIG_PATH": str(ROOT / "deploy" / "jupyter" / "common")}
 #: A laptop screen, where everything must fit.
 LAPTOP = {"width": 1366, "height": 768}
 # How the app is served (``./run voila`` must match): the course's Voila template (Voila's lab

@@ -43,7 +43,8 @@ def test_run_lab_uses_the_role_folders():
 @pytest.mark.parametrize("role", ["student", "instructor"])
 def test_nbgrader_tools_by_role(role, tmp_path):
     port, token = free_port(), secrets.token_hex(8)
-    env = {**os.environ, "JUPYTER_CONFIG_PATH": str(ROOT / "deploy" / "jupyter" / role),
+    config_path = os.pathsep.join(str(ROOT / "deploy" / "jupyter" / d) for d in (role, "common"))
+    env = {**os.environ, "JUPYTER_CONFIG_PATH": config_path,
            "HOME": str(tmp_path), "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
     bin_dir = Path(sys.executable).parent
     proc = subprocess.Popen(
@@ -71,16 +72,36 @@ def test_nbgrader_tools_by_role(role, tmp_path):
                                   timeout=60).status_code
         assignments = requests.get(f"{url}/nbgrader_version", params={"version": "0.9.6"},
                                    headers=headers, timeout=60).status_code
+        notification = requests.get(
+            f"{url}/lab/api/settings/@jupyterlab/apputils-extension:notification",
+            headers=headers, timeout=60).json()["schema"]["properties"]
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(20)
     assert assignments == 200, "the assignment list must work for everyone"
+    assert notification["fetchNews"]["default"] == "false", "no news prompt over the content"
+    assert notification["checkForUpdates"]["default"] is False
     if role == "student":
         assert set(INSTRUCTOR_ONLY) <= set(disabled), disabled
         assert formgrader == 404
     else:
         assert not set(INSTRUCTOR_ONLY) & set(disabled), disabled
         assert formgrader == 200
+
+
+def test_the_hub_gives_each_role_the_common_settings():
+    """setup_course.py writes deploy/jupyter/common into every role's folder on the hub."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("setup_course",
+                                                  ROOT / "deploy" / "setup_course.py")
+    setup_course = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(setup_course)
+    configs = setup_course.role_configs("some-course")
+    common = (ROOT / "deploy/jupyter/common/labconfig/default_setting_overrides.json").read_text()
+    for role in ("student", "instructor"):
+        assert configs[role]["labconfig/default_setting_overrides.json"] == common
+    assert "labconfig/page_config.json" in configs["student"]
 
 
 def html_unescape(text: str) -> str:
