@@ -111,7 +111,9 @@ def test_grouplens_files_normalise_to_the_same_tables(tmp_path):
     assert tables["ratings"]["rating"].tolist() == data.load_ratings()["rating"].tolist()
 
 
-def test_fetch_falls_back_to_the_wheel_and_verifies_it(tmp_path, monkeypatch):
+@pytest.fixture
+def offline_copy(tmp_path, monkeypatch):
+    """A data folder holding only the recbole wheel, with GroupLens out of reach."""
     wheel = data.data_dir() / "downloads" / data.RECBOLE_WHEEL
     if not wheel.exists():
         pytest.skip("the recbole wheel is fetched by ./run setup")
@@ -123,6 +125,11 @@ def test_fetch_falls_back_to_the_wheel_and_verifies_it(tmp_path, monkeypatch):
         raise ConnectionError("no route to GroupLens")
 
     monkeypatch.setattr(data, "_fetch_grouplens", offline)
+    return tmp_path
+
+
+def test_fetch_falls_back_to_the_wheel_and_verifies_it(offline_copy, monkeypatch):
+    tmp_path = offline_copy
     data.load_table.cache_clear()
     try:
         folder = data.fetch_movielens(progress=False)
@@ -140,20 +147,9 @@ def test_fetch_falls_back_to_the_wheel_and_verifies_it(tmp_path, monkeypatch):
         data.load_table.cache_clear()
 
 
-def test_quiet_fetch_says_once_which_source_it_used(tmp_path, monkeypatch, capsys):
+def test_quiet_fetch_says_once_which_source_it_used(offline_copy, monkeypatch, capsys):
     """``./run`` fetches with --quiet: the first fetch still names its source (and why an earlier
     source failed), in a line or two; later runs, with the data present, print nothing."""
-    wheel = data.data_dir() / "downloads" / data.RECBOLE_WHEEL
-    if not wheel.exists():
-        pytest.skip("the recbole wheel is fetched by ./run setup")
-    (tmp_path / "downloads").mkdir()
-    shutil.copy(wheel, tmp_path / "downloads")
-    monkeypatch.setenv("INSIDE_THE_FEED_DATA", str(tmp_path))
-
-    def offline(progress):
-        raise ConnectionError("no route to GroupLens")
-
-    monkeypatch.setattr(data, "_fetch_grouplens", offline)
     data.load_table.cache_clear()
     try:
         assert data.main(["fetch", "--quiet"]) == 0

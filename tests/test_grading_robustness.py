@@ -63,6 +63,12 @@ def tiny_assignment() -> nbformat.NotebookNode:
     """The instructor version of the assignment, built like every course notebook."""
     nb = Notebook(ASSIGNMENT, "Robustness")
     nb.md("# A tiny assignment\nTwo short exercises.")
+    add_two_exercises(nb)
+    return nb.notebook()
+
+
+def add_two_exercises(nb: Notebook) -> None:
+    """``add`` (2 points) and ``square`` (1 point), each with visible and hidden tests."""
     nb.answer("add", """
         def add(a, b):
             ### BEGIN SOLUTION
@@ -78,7 +84,6 @@ def tiny_assignment() -> nbformat.NotebookNode:
             ### END SOLUTION
         """)
     nb.tests("square", 1, visible="assert square(3) == 9", hidden="assert square(-4) == 16")
-    return nb.notebook()
 
 
 def nbgrader(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:

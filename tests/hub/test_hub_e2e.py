@@ -65,6 +65,9 @@ sys.path.insert(0, str(ROOT / "authoring"))
 sys.path.insert(0, str(DEPLOY))
 from nbbuild import Notebook  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "tests"))
+from test_grading_robustness import add_two_exercises  # noqa: E402
+
 pytestmark = [
     pytest.mark.hub,
     pytest.mark.skipif(os.geteuid() != 0, reason="needs root: the test creates Unix users for "
@@ -103,21 +106,7 @@ TIMINGS: dict[str, float] = {}
 def tiny_assignment(note: str) -> nbformat.NotebookNode:
     nb = Notebook(ASSIGNMENT, "Week 1")
     nb.md(f"# Week 1\n{note}")
-    nb.answer("add", """
-        def add(a, b):
-            ### BEGIN SOLUTION
-            return a + b
-            ### END SOLUTION
-        """)
-    nb.tests("add", 2, visible="assert add(1, 2) == 3",
-             hidden="assert add(-1, 1) == 0\nassert add(0.5, 0.25) == 0.75")
-    nb.answer("square", """
-        def square(x):
-            ### BEGIN SOLUTION
-            return x * x
-            ### END SOLUTION
-        """)
-    nb.tests("square", 1, visible="assert square(3) == 9", hidden="assert square(-4) == 16")
+    add_two_exercises(nb)
     nb.written("why", 2, prompt="Why does the order of `add`'s arguments not matter?",
                model_answer=MODEL_ANSWER + ".",
                rubric="- 1 pt: says that addition commutes\n- 1 pt: gives an example")
